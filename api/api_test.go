@@ -1,0 +1,249 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/vigie/vigie/indexer"
+	"github.com/vigie/vigie/search"
+)
+
+func newTestServer(t *testing.T) (*httptest.Server, *Handle) {
+	t.Helper()
+	data := t.TempDir()
+	if _, err := indexer.Build(context.Background(), indexer.Options{Seeds: "../seeds", Data: data}); err != nil {
+		t.Fatal(err)
+	}
+	gen, err := indexer.Open(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &Handle{}
+	s := search.New(gen, search.Options{})
+	t.Cleanup(func() { s.Close() })
+	h.SetSearcher(s)
+	ts := httptest.NewServer(NewRouter(h, Options{}))
+	t.Cleanup(ts.Close)
+	return ts, h
+}
+
+func get(t *testing.T, ts *httptest.Server, path string) (int, http.Header, []byte) {
+	t.Helper()
+	res, err := http.Get(ts.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return res.StatusCode, res.Header, body
+}
+
+func TestSearchEndpoint(t *testing.T) {
+	ts, _ := newTestServer(t)
+	tests := []struct {
+		query string
+		lang  string
+	}{
+		{"OTAN", "fr"},
+		{"cybersecurite", "fr"},
+		{"cyber attacks", "en"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			status, hdr, body := get(t, ts, "/api/v1/search?q="+url.QueryEscape(tt.query))
+			if status != 200 || !strings.HasPrefix(hdr.Get("Content-Type"), "application/json") {
+				t.Fatalf("status %d, content type %q: %s", status, hdr.Get("Content-Type"), body)
+			}
+			// Every documented field is present.
+			var raw map[string]json.RawMessage
+			if err := json.Unmarshal(body, &raw); err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range []string{"total", "took_ms", "hits", "facets"} {
+				if _, ok := raw[f]; !ok {
+					t.Errorf("response lacks %q", f)
+				}
+			}
+			var hits []map[string]json.RawMessage
+			_ = json.Unmarshal(raw["hits"], &hits)
+			if len(hits) == 0 {
+				t.Fatal("no hits")
+			}
+			for _, f := range []string{"id", "doc_id", "lang", "title", "heading", "text", "highlight", "score"} {
+				if _, ok := hits[0][f]; !ok {
+					t.Errorf("hit lacks %q", f)
+				}
+			}
+			var res search.Result
+			if err := json.Unmarshal(body, &res); err != nil {
+				t.Fatal(err)
+			}
+			for _, h := range res.Hits {
+				if h.Lang != tt.lang {
+					t.Errorf("hit in %s, want %s", h.Lang, tt.lang)
+				}
+				if !strings.Contains(h.Highlight+h.HeadingHighlight, "<mark>") {
+					t.Errorf("highlight without <mark>: %.80s", h.Highlight)
+				}
+			}
+			if len(res.Facets["lang"]) == 0 || res.Facets["lang"][0].Label == "" {
+				t.Errorf("lang facet missing or unlabelled: %v", res.Facets["lang"])
+			}
+		})
+	}
+}
+
+func TestSearchFacetLabelsFollowUI(t *testing.T) {
+	ts, _ := newTestServer(t)
+	labels := func(ui string) map[string]string {
+		_, _, body := get(t, ts, "/api/v1/search?q=&ui="+ui)
+		var res search.Result
+		if err := json.Unmarshal(body, &res); err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{}
+		for _, f := range res.Facets["lang"] {
+			out[f.Value] = f.Label
+		}
+		return out
+	}
+	if en := labels("en"); en["fr"] != "French" {
+		t.Errorf("ui=en labels %v", en)
+	}
+	if fr := labels("fr"); fr["fr"] != "français" || fr["en"] != "anglais" {
+		t.Errorf("ui=fr labels %v", fr)
+	}
+}
+
+func TestErrorsAreProblems(t *testing.T) {
+	ts, _ := newTestServer(t)
+	tests := []struct {
+		path   string
+		status int
+	}{
+		{"/api/v1/search?q=x&size=abc", 400},
+		{"/api/v1/search?q=x&size=100000", 400},
+		{"/api/v1/search?q=x&page=-2", 400},
+		{"/api/v1/search?q=x&lang=de", 400},
+		{"/api/v1/search?q=x&year=soon", 400},
+		{"/api/v1/documents/nope", 404},
+		{"/api/v1/passages/nope", 404},
+		{"/api/v1/nothing-here", 404},
+		{"/../../etc/passwd", 404},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			status, hdr, body := get(t, ts, tt.path)
+			if status != tt.status {
+				t.Errorf("status %d, want %d: %s", status, tt.status, body)
+			}
+			if hdr.Get("Content-Type") != "application/problem+json" {
+				t.Errorf("content type %q", hdr.Get("Content-Type"))
+			}
+			var p problem
+			if err := json.Unmarshal(body, &p); err != nil || p.Status != tt.status || p.Title == "" {
+				t.Errorf("body %s is not a problem with status %d", body, tt.status)
+			}
+			for _, leak := range []string{"/tmp", "bleve", "scorch", ".go:", "goroutine"} {
+				if strings.Contains(string(body), leak) {
+					t.Errorf("error body leaks %q: %s", leak, body)
+				}
+			}
+		})
+	}
+	status, _, _ := get(t, ts, "/api/v1/search?q=x")
+	if status != 200 {
+		t.Errorf("server unhealthy after bad requests: %d", status)
+	}
+}
+
+func TestMethodNotAllowed(t *testing.T) {
+	ts, _ := newTestServer(t)
+	res, err := http.Post(ts.URL+"/api/v1/search", "text/plain", strings.NewReader("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 405 {
+		t.Errorf("POST /api/v1/search: %d", res.StatusCode)
+	}
+}
+
+func TestDocumentsEndpoints(t *testing.T) {
+	ts, _ := newTestServer(t)
+	status, _, body := get(t, ts, "/api/v1/documents")
+	if status != 200 {
+		t.Fatalf("status %d", status)
+	}
+	var list struct {
+		Total     int `json:"total"`
+		Documents []struct {
+			ID           string `json:"id"`
+			Title        string `json:"title"`
+			Lang         string `json:"lang"`
+			Updated      string `json:"updated"`
+			PassageCount int    `json:"passage_count"`
+		} `json:"documents"`
+	}
+	if err := json.Unmarshal(body, &list); err != nil {
+		t.Fatal(err)
+	}
+	if list.Total != 2 || len(list.Documents) != 2 {
+		t.Fatalf("documents: %s", body)
+	}
+	d := list.Documents[1]
+	if d.ID != "004_dca60fb814a64a17" || d.Lang != "fr" || d.Updated != "2025-05-28" || d.PassageCount == 0 {
+		t.Errorf("document %+v", d)
+	}
+	status, _, body = get(t, ts, "/api/v1/documents/"+d.ID)
+	if status != 200 {
+		t.Fatalf("status %d", status)
+	}
+	var doc struct {
+		ID       string       `json:"id"`
+		Passages []search.Hit `json:"passages"`
+	}
+	if err := json.Unmarshal(body, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.ID != d.ID || len(doc.Passages) != d.PassageCount {
+		t.Fatalf("document %s: %d passages, want %d", doc.ID, len(doc.Passages), d.PassageCount)
+	}
+	for i, p := range doc.Passages {
+		if p.Ordinal != i {
+			t.Errorf("passage %d out of order", i)
+		}
+	}
+	status, _, body = get(t, ts, "/api/v1/passages/"+url.PathEscape(doc.Passages[2].ID))
+	var p search.Hit
+	if status != 200 || json.Unmarshal(body, &p) != nil || p.Text != doc.Passages[2].Text {
+		t.Errorf("passage: %d %s", status, body)
+	}
+}
+
+func TestHealthBeforeAndAfterIndex(t *testing.T) {
+	h := &Handle{}
+	ts := httptest.NewServer(NewRouter(h, Options{}))
+	defer ts.Close()
+	for _, path := range []string{"/healthz", "/readyz", "/api/v1/search?q=x"} {
+		if status, _, _ := get(t, ts, path); status != 503 {
+			t.Errorf("%s before the index is open: %d, want 503", path, status)
+		}
+	}
+	ts2, h2 := newTestServer(t)
+	for _, path := range []string{"/healthz", "/readyz"} {
+		if status, _, _ := get(t, ts2, path); status != 200 {
+			t.Errorf("%s with an index: %d", path, status)
+		}
+	}
+	h2.SetDraining()
+	if status, _, _ := get(t, ts2, "/readyz"); status != 503 {
+		t.Errorf("/readyz while draining: %d", status)
+	}
+}

@@ -1,0 +1,7 @@
+// Package api serves Vigie's REST API over a search.Searcher.
+//
+// [NewRouter] builds every route with chi: /healthz and /readyz for
+// probes, /api/v1/search, /api/v1/facets, /api/v1/documents and
+// /api/v1/passages. Errors are written in one place, as RFC 9457
+// problem+json, and never carry file paths or bleve's messages.
+package api

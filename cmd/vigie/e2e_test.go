@@ -1,0 +1,131 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// buildBinary compiles cmd/vigie once per test binary run.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("end-to-end test skipped in -short mode")
+	}
+	bin := filepath.Join(t.TempDir(), "vigie")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("go build: %v", err)
+	}
+	return bin
+}
+
+// TestEndToEnd runs the real binary: index the seeds, search them from the
+// CLI, serve them over HTTP, and shut down on SIGTERM.
+func TestEndToEnd(t *testing.T) {
+	bin := buildBinary(t)
+	work := t.TempDir()
+	data := filepath.Join(work, "data")
+
+	out, err := exec.Command(bin, "index", "--seeds", "../../seeds", "--data", data).CombinedOutput()
+	if err != nil {
+		t.Fatalf("vigie index: %v\n%s", err, out)
+	}
+	if !regexp.MustCompile(`Read 2 documents \(1 English, 1 French\); wrote \d+ passages`).Match(out) {
+		t.Errorf("vigie index output: %s", out)
+	}
+
+	out, err = exec.Command(bin, "search", "--data", data, "--json", "OTAN").Output()
+	if err != nil {
+		t.Fatalf("vigie search --json: %v", err)
+	}
+	var res struct {
+		Total int `json:"total"`
+		Hits  []struct {
+			Lang      string `json:"lang"`
+			Highlight string `json:"highlight"`
+		} `json:"hits"`
+	}
+	if err := json.Unmarshal(out, &res); err != nil || res.Total == 0 || res.Hits[0].Lang != "fr" || !strings.Contains(res.Hits[0].Highlight, "<mark>OTAN</mark>") {
+		t.Errorf("vigie search --json OTAN: %v %s", err, out)
+	}
+	out, err = exec.Command(bin, "search", "--data", data, "--lang", "en", "cyber", "attacks").Output()
+	if err != nil {
+		t.Fatalf("vigie search: %v", err)
+	}
+	if !strings.Contains(string(out), "**attacks**") || !strings.Contains(string(out), "[en]") || strings.Contains(string(out), "[fr]") {
+		t.Errorf("vigie search output:\n%s", out)
+	}
+	if err := exec.Command(bin, "search", "--data", filepath.Join(work, "none"), "x").Run(); err == nil {
+		t.Error("vigie search without an index succeeded")
+	}
+	if err := exec.Command(bin, "index", "--seeds", filepath.Join(work, "missing"), "--data", filepath.Join(work, "d2")).Run(); err == nil {
+		t.Error("vigie index of a missing folder succeeded")
+	}
+
+	// serve builds its own index when the data folder has none.
+	serve := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--seeds", "../../seeds", "--data", filepath.Join(work, "fresh"))
+	stdout, _ := serve.StdoutPipe()
+	var stderr bytes.Buffer
+	serve.Stderr = &stderr
+	if err := serve.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer serve.Process.Kill()
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if m := regexp.MustCompile(`http://(\S+)/`).FindStringSubmatch(sc.Text()); m != nil {
+				addr <- m[1]
+			}
+		}
+	}()
+	var base string
+	select {
+	case a := <-addr:
+		base = "http://" + a
+	case <-time.After(60 * time.Second):
+		t.Fatalf("vigie serve did not become ready; stderr:\n%s", stderr.String())
+	}
+	for path, want := range map[string]string{
+		"/healthz":                       `"ok"`,
+		"/api/v1/search?q=cybersecurite": `<mark>cybersécurité</mark>`,
+		"/api/v1/search?q=cyber+attacks": `"lang":"en"`,
+		"/api/v1/documents":              `"004_dca60fb814a64a17"`,
+	} {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(body), want) {
+			t.Errorf("GET %s: %d %.200s", path, resp.StatusCode, body)
+		}
+	}
+	if err := serve.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- serve.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("vigie serve exited with %v after SIGTERM; stderr:\n%s", err, stderr.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Error("vigie serve did not exit after SIGTERM")
+	}
+}

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"html"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/vigie/vigie/indexer"
+	"github.com/vigie/vigie/search"
+)
+
+// multiFlag collects a repeatable flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+func cmdSearch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("vigie search", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	data := fs.String("data", env("VIGIE_DATA", "data"), "data folder holding the index (env VIGIE_DATA)")
+	asJSON := fs.Bool("json", false, "print the API's JSON response")
+	size := fs.Int("size", 10, "number of results")
+	page := fs.Int("page", 1, "result page")
+	ui := fs.String("ui", "en", "language of facet labels: en or fr")
+	var langs, actors, forums, years multiFlag
+	fs.Var(&langs, "lang", "only passages in this language: en or fr (repeatable)")
+	fs.Var(&actors, "actor", "only passages naming this actor id (repeatable)")
+	fs.Var(&forums, "forum", "only passages naming this forum id (repeatable)")
+	fs.Var(&years, "year", "only passages about this year or range 2013..2016 (repeatable)")
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	gen, err := indexer.Open(*data)
+	if errors.Is(err, indexer.ErrNoIndex) {
+		return fmt.Errorf("no index in %s: run \"vigie index\" first", *data)
+	}
+	if err != nil {
+		return err
+	}
+	s := search.New(gen, searchOptions())
+	defer s.Close()
+	res, err := s.Search(ctx, search.Request{
+		Query: strings.Join(rest, " "),
+		Filters: map[string][]string{
+			search.FacetLang: langs, search.FacetActor: actors, search.FacetForum: forums, search.FacetYear: years,
+		},
+		Page: *page, Size: *size, UI: *ui,
+	})
+	if err != nil {
+		var in *search.InputError
+		if errors.As(err, &in) {
+			return errors.New(in.Msg)
+		}
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		return enc.Encode(res)
+	}
+	printResults(stdout, res, isTerminal(stdout))
+	return nil
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// printResults writes ranked hits with matches marked: reverse video on
+// a terminal, **like this** elsewhere.
+func printResults(w io.Writer, res *search.Result, tty bool) {
+	open, close, dim, reset := "**", "**", "", ""
+	if tty {
+		open, close, dim, reset = "\x1b[1;7m", "\x1b[0m", "\x1b[2m", "\x1b[0m"
+	}
+	note := ""
+	if res.Relaxed {
+		note = " (no passage has every word; showing passages with some)"
+	}
+	fmt.Fprintf(w, "%d passages in %.1f ms%s\n", res.Total, res.TookMS, note)
+	first := (res.Page-1)*res.Size + 1
+	for i, h := range res.Hits {
+		text := strings.NewReplacer("<mark>", open, "</mark>", close).Replace(h.Highlight)
+		text = html.UnescapeString(text)
+		heading := h.Title
+		if h.Heading != "" {
+			heading += " › " + h.Heading
+		}
+		fmt.Fprintf(w, "\n%d. [%s] %s %s(%.2f, %s)%s\n", first+i, h.Lang, heading, dim, h.Score, h.ID, reset)
+		for _, line := range strings.Split(text, "\n") {
+			fmt.Fprintf(w, "   %s\n", line)
+		}
+	}
+}

@@ -1,0 +1,116 @@
+package indexer
+
+import (
+	"fmt"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/lang/fr"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/token/porter"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/registry"
+)
+
+// Analyzer names registered with bleve by this package.
+const (
+	// AnalyzerEN: unicode words, apostrophes normalised, possessive 's
+	// dropped, lower case, English stop words, accents folded, Porter stem.
+	AnalyzerEN = "vigie_en"
+	// AnalyzerFR: unicode words, apostrophes normalised, lower case,
+	// elision (l', d', qu'…), French stop words, accents folded, light stem.
+	AnalyzerFR = "vigie_fr"
+	// AnalyzerFold: unicode words, lower case, accents folded; no stop words
+	// or stemming. Used for exact-ish fields and vocabulary.
+	AnalyzerFold = "vigie_fold"
+
+	foldFilterName       = "vigie_fold"
+	apostropheFilterName = "vigie_apostrophe"
+)
+
+// AnalyzerFor returns the analyzer name for a language code.
+func AnalyzerFor(lang string) string {
+	if lang == French {
+		return AnalyzerFR
+	}
+	return AnalyzerEN
+}
+
+// foldFilter folds accents in each token's term. It works on terms, not
+// on the input text, so token offsets still point at the original
+// characters and highlights land on "sécurité", not beside it.
+type foldFilter struct{}
+
+func (foldFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
+	for _, t := range in {
+		t.Term = foldBytes(t.Term)
+	}
+	return in
+}
+
+// apostropheFilter maps typographic apostrophes to ASCII in terms.
+type apostropheFilter struct{}
+
+func (apostropheFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
+	for _, t := range in {
+		t.Term = normalizeApostrophes(t.Term)
+	}
+	return in
+}
+
+func init() {
+	must := func(err error) {
+		if err != nil {
+			panic(fmt.Sprintf("indexer: register analysis: %v", err))
+		}
+	}
+	must(registry.RegisterTokenFilter(foldFilterName, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
+		return foldFilter{}, nil
+	}))
+	must(registry.RegisterTokenFilter(apostropheFilterName, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
+		return apostropheFilter{}, nil
+	}))
+	must(registry.RegisterAnalyzer(AnalyzerEN, chain(apostropheFilterName, en.PossessiveName, lowercase.Name, en.StopName, foldFilterName, porter.Name)))
+	must(registry.RegisterAnalyzer(AnalyzerFR, chain(apostropheFilterName, lowercase.Name, fr.ElisionName, fr.StopName, foldFilterName, fr.LightStemmerName)))
+	must(registry.RegisterAnalyzer(AnalyzerFold, chain(lowercase.Name, foldFilterName)))
+}
+
+// chain builds an analyzer constructor: the unicode tokenizer followed by
+// the named token filters.
+func chain(filters ...string) registry.AnalyzerConstructor {
+	return func(_ map[string]interface{}, cache *registry.Cache) (analysis.Analyzer, error) {
+		tok, err := cache.TokenizerNamed(unicode.Name)
+		if err != nil {
+			return nil, err
+		}
+		a := &analysis.DefaultAnalyzer{Tokenizer: tok}
+		for _, name := range filters {
+			f, err := cache.TokenFilterNamed(name)
+			if err != nil {
+				return nil, err
+			}
+			a.TokenFilters = append(a.TokenFilters, f)
+		}
+		return a, nil
+	}
+}
+
+var analyzerCache = registry.NewCache()
+
+// Analyzer returns a registered analyzer by name.
+func Analyzer(name string) (analysis.Analyzer, error) {
+	return analyzerCache.AnalyzerNamed(name)
+}
+
+// Terms returns the terms the named analyzer makes of text.
+func Terms(analyzer, text string) []string {
+	a, err := Analyzer(analyzer)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, t := range a.Analyze([]byte(text)) {
+		out = append(out, string(t.Term))
+	}
+	return out
+}

@@ -1,0 +1,146 @@
+package indexer
+
+import (
+	"strconv"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// Field names in the index. Text is indexed once per language, in the
+// field of the passage's own language, so that each language is analysed
+// by its own analyzer and a query can be analysed the same way for each.
+const (
+	FieldDocID   = "doc_id"
+	FieldLang    = "lang"
+	FieldTitle   = "title"   // stored display value
+	FieldHeading = "heading" // stored display value
+	FieldText    = "text"    // stored display value
+	FieldOrdinal = "ordinal"
+	FieldStart   = "start"
+	FieldEnd     = "end"
+	FieldActors  = "actors"
+	FieldForums  = "forums"
+	FieldYears   = "years"
+	FieldDocYear = "doc_year"
+	FieldUpdated = "updated"
+)
+
+// LangField returns the analysed field for a display field and language:
+// LangField("text", "fr") is "text_fr".
+func LangField(field, lang string) string { return field + "_" + lang }
+
+// StoredFields are the fields a search loads for each hit.
+var StoredFields = []string{FieldDocID, FieldLang, FieldTitle, FieldHeading, FieldText, FieldOrdinal,
+	FieldStart, FieldEnd, FieldActors, FieldForums, FieldYears, FieldUpdated}
+
+// NewMapping returns the index mapping: BM25 scoring, per-language text
+// fields with term vectors for highlighting, keyword fields for facets.
+func NewMapping() mapping.IndexMapping {
+	m := bleve.NewIndexMapping()
+	m.ScoringModel = index.BM25Scoring
+	m.DefaultAnalyzer = keyword.Name
+	m.StoreDynamic = false
+	m.IndexDynamic = false
+	m.DocValuesDynamic = false
+
+	p := bleve.NewDocumentStaticMapping()
+	stored := func() *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Index = false
+		f.Store = true
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		f.DocValues = false
+		return f
+	}
+	keywordField := func(store bool) *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Store = store
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		f.DocValues = true
+		return f
+	}
+	analysed := func(analyzer string, vectors bool) *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = analyzer
+		f.Store = false
+		f.IncludeInAll = false
+		f.IncludeTermVectors = vectors
+		f.DocValues = false
+		return f
+	}
+	number := func(index bool) *mapping.FieldMapping {
+		f := bleve.NewNumericFieldMapping()
+		f.Index = index
+		f.Store = true
+		f.IncludeInAll = false
+		f.DocValues = index
+		return f
+	}
+	p.AddFieldMappingsAt(FieldDocID, keywordField(true))
+	p.AddFieldMappingsAt(FieldLang, keywordField(true))
+	p.AddFieldMappingsAt(FieldTitle, stored())
+	p.AddFieldMappingsAt(FieldHeading, stored())
+	p.AddFieldMappingsAt(FieldText, stored())
+	p.AddFieldMappingsAt(FieldUpdated, stored())
+	for _, lang := range Languages {
+		a := AnalyzerFor(lang)
+		p.AddFieldMappingsAt(LangField(FieldTitle, lang), analysed(a, false))
+		p.AddFieldMappingsAt(LangField(FieldHeading, lang), analysed(a, true))
+		p.AddFieldMappingsAt(LangField(FieldText, lang), analysed(a, true))
+	}
+	p.AddFieldMappingsAt(FieldOrdinal, number(true))
+	p.AddFieldMappingsAt(FieldStart, number(false))
+	p.AddFieldMappingsAt(FieldEnd, number(false))
+	p.AddFieldMappingsAt(FieldActors, keywordField(true))
+	p.AddFieldMappingsAt(FieldForums, keywordField(true))
+	p.AddFieldMappingsAt(FieldYears, keywordField(true))
+	p.AddFieldMappingsAt(FieldDocYear, keywordField(false))
+	m.DefaultMapping = p
+	return m
+}
+
+// record is the document bleve indexes for one passage.
+func record(p *Passage, doc *Document) map[string]interface{} {
+	r := map[string]interface{}{
+		FieldDocID:                      p.DocID,
+		FieldLang:                       p.Lang,
+		FieldTitle:                      p.Title,
+		FieldHeading:                    p.Heading,
+		FieldText:                       p.Text,
+		FieldOrdinal:                    float64(p.Ordinal),
+		FieldStart:                      float64(p.Start),
+		FieldEnd:                        float64(p.End),
+		LangField(FieldTitle, p.Lang):   p.Title,
+		LangField(FieldHeading, p.Lang): p.Heading,
+		LangField(FieldText, p.Lang):    p.Text,
+	}
+	if doc.Updated != "" {
+		r[FieldUpdated] = doc.Updated
+	} else if doc.Published != "" {
+		r[FieldUpdated] = doc.Published
+	}
+	if y := doc.Year(); y > 0 {
+		r[FieldDocYear] = itoa(y)
+	}
+	if len(p.Actors) > 0 {
+		r[FieldActors] = p.Actors
+	}
+	if len(p.Forums) > 0 {
+		r[FieldForums] = p.Forums
+	}
+	if len(p.Years) > 0 {
+		ys := make([]string, len(p.Years))
+		for i, y := range p.Years {
+			ys[i] = itoa(y)
+		}
+		r[FieldYears] = ys
+	}
+	return r
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,0 +1,210 @@
+package indexer
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+)
+
+// On-disk layout of a data folder:
+//
+//	data/CURRENT            name of the live generation, replaced by rename
+//	data/gen-<time>/index/  the bleve index of that generation
+//	data/gen-<time>/manifest.json
+//	data/.lock              held (flock) while a build runs
+const (
+	currentFile  = "CURRENT"
+	lockFile     = ".lock"
+	genPrefix    = "gen-"
+	indexDir     = "index"
+	manifestFile = "manifest.json"
+)
+
+var (
+	// ErrNoIndex means the data folder holds no complete generation yet.
+	ErrNoIndex = errors.New("no index in data folder")
+	// ErrLocked means another build holds the data folder.
+	ErrLocked = errors.New("another index build is running on this data folder")
+)
+
+// DocInfo is a document's entry in a generation's manifest.
+type DocInfo struct {
+	Document
+	Passages int      `json:"passages"`
+	Year     int      `json:"year,omitempty"`
+	Actors   []string `json:"actors,omitempty"`
+	Forums   []string `json:"forums,omitempty"`
+	Years    []int    `json:"years,omitempty"`
+}
+
+// Manifest describes one index generation.
+type Manifest struct {
+	Generation string        `json:"generation"`
+	BuiltAt    time.Time     `json:"built_at"`
+	Duration   time.Duration `json:"duration_ns"`
+	Documents  []DocInfo     `json:"documents"`
+	Passages   int           `json:"passages"`
+	Problems   []Problem     `json:"problems,omitempty"`
+}
+
+// Generation is an opened index generation.
+type Generation struct {
+	Name     string
+	Index    bleve.Index
+	Manifest *Manifest
+}
+
+// Close closes the generation's index.
+func (g *Generation) Close() error { return g.Index.Close() }
+
+// Current returns the name of the live generation in dataDir.
+func Current(dataDir string) (string, error) {
+	b, err := os.ReadFile(filepath.Join(dataDir, currentFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return "", ErrNoIndex
+	}
+	if err != nil {
+		return "", fmt.Errorf("read current generation: %w", err)
+	}
+	name := strings.TrimSpace(string(b))
+	if !strings.HasPrefix(name, genPrefix) || strings.ContainsAny(name, `/\`) {
+		return "", fmt.Errorf("data folder: CURRENT names %q, not a generation", name)
+	}
+	return name, nil
+}
+
+// Open opens the live generation of dataDir for searching.
+func Open(dataDir string) (*Generation, error) {
+	name, err := Current(dataDir)
+	if err != nil {
+		return nil, err
+	}
+	dir := filepath.Join(dataDir, name)
+	m, err := readManifest(dir)
+	if err != nil {
+		return nil, err
+	}
+	idx, err := bleve.OpenUsing(filepath.Join(dir, indexDir), map[string]interface{}{
+		"read_only":    true,
+		"bolt_timeout": "5s",
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open generation %s: %w", name, err)
+	}
+	return &Generation{Name: name, Index: idx, Manifest: m}, nil
+}
+
+func readManifest(dir string) (*Manifest, error) {
+	b, err := os.ReadFile(filepath.Join(dir, manifestFile))
+	if err != nil {
+		return nil, fmt.Errorf("read manifest of %s: %w", filepath.Base(dir), err)
+	}
+	var m Manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("parse manifest of %s: %w", filepath.Base(dir), err)
+	}
+	return &m, nil
+}
+
+func writeFileSync(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+// switchCurrent points CURRENT at gen atomically: write a temporary file,
+// sync it, rename it over CURRENT, sync the folder.
+func switchCurrent(dataDir, gen string) error {
+	tmp := filepath.Join(dataDir, currentFile+".tmp")
+	if err := writeFileSync(tmp, []byte(gen+"\n")); err != nil {
+		return fmt.Errorf("write current generation: %w", err)
+	}
+	if err := os.Rename(tmp, filepath.Join(dataDir, currentFile)); err != nil {
+		return fmt.Errorf("switch current generation: %w", err)
+	}
+	return syncDir(dataDir)
+}
+
+// lock takes the data folder's build lock without waiting.
+func lock(dataDir string) (release func(), err error) {
+	f, err := os.OpenFile(filepath.Join(dataDir, lockFile), os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("lock data folder: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, ErrLocked
+		}
+		return nil, fmt.Errorf("lock data folder: %w", err)
+	}
+	return func() {
+		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+	}, nil
+}
+
+// generations lists generation folders in dataDir, oldest first.
+func generations(dataDir string) ([]string, error) {
+	entries, err := os.ReadDir(dataDir)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range entries {
+		if e.IsDir() && strings.HasPrefix(e.Name(), genPrefix) {
+			out = append(out, e.Name())
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// prune removes generations other than those in keep: unfinished builds
+// left by a crash, and generations older than the previous one.
+func prune(dataDir string, keep ...string) error {
+	gens, err := generations(dataDir)
+	if err != nil {
+		return err
+	}
+	kept := map[string]bool{}
+	for _, k := range keep {
+		kept[k] = true
+	}
+	var errs []error
+	for _, g := range gens {
+		if !kept[g] {
+			if err := os.RemoveAll(filepath.Join(dataDir, g)); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,549 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	bsearch "github.com/blevesearch/bleve/v2/search"
+
+	"github.com/vigie/vigie/indexer"
+)
+
+var (
+	// ErrNotFound is returned for an unknown document or passage id.
+	ErrNotFound = errors.New("not found")
+	// ErrUnavailable is returned while no index is open.
+	ErrUnavailable = errors.New("index unavailable")
+)
+
+// InputError is a problem with a request that the user can fix.
+type InputError struct{ Msg string }
+
+func (e *InputError) Error() string { return e.Msg }
+
+func inputErrorf(format string, args ...any) error {
+	return &InputError{Msg: fmt.Sprintf(format, args...)}
+}
+
+// Facet names.
+const (
+	FacetLang  = "lang"
+	FacetActor = "actor"
+	FacetForum = "forum"
+	FacetYear  = "year"
+)
+
+// Facets lists the facet names in display order.
+var Facets = []string{FacetActor, FacetForum, FacetYear, FacetLang}
+
+var facetField = map[string]string{
+	FacetLang:  indexer.FieldLang,
+	FacetActor: indexer.FieldActors,
+	FacetForum: indexer.FieldForums,
+	FacetYear:  indexer.FieldYears,
+}
+
+var facetSize = map[string]int{FacetLang: 2, FacetActor: 50, FacetForum: 50, FacetYear: 100}
+
+// Request is one search.
+type Request struct {
+	// Query is the search-box text, parsed with Parse.
+	Query string
+	// Filters maps a facet name to the values selected: OR within a facet,
+	// AND across facets. Years may be ranges "2013..2016".
+	Filters map[string][]string
+	// Page is 1-based; Size is the number of hits per page.
+	Page, Size int
+	// UI is the language of facet labels ("en" or "fr").
+	UI string
+}
+
+// Hit is one passage in a result.
+type Hit struct {
+	ID      string `json:"id"`
+	DocID   string `json:"doc_id"`
+	Lang    string `json:"lang"`
+	Title   string `json:"title"`
+	Heading string `json:"heading"`
+	Text    string `json:"text"`
+	// Highlight is HTML: the passage or its best fragments, escaped, with
+	// <mark> around matches.
+	Highlight string `json:"highlight"`
+	// HeadingHighlight is the heading as HTML, matches marked.
+	HeadingHighlight string   `json:"heading_highlight"`
+	Score            float64  `json:"score"`
+	Ordinal          int      `json:"ordinal"`
+	Start            int      `json:"start"`
+	End              int      `json:"end"`
+	Date             string   `json:"date,omitempty"`
+	Actors           []string `json:"actors"`
+	Forums           []string `json:"forums"`
+	Years            []int    `json:"years"`
+}
+
+// FacetValue is one value of a facet with its count.
+type FacetValue struct {
+	Value string `json:"value"`
+	Label string `json:"label"`
+	Count int    `json:"count"`
+}
+
+// Result is a page of hits with facet counts.
+type Result struct {
+	Total  uint64                  `json:"total"`
+	TookMS float64                 `json:"took_ms"`
+	Hits   []Hit                   `json:"hits"`
+	Facets map[string][]FacetValue `json:"facets"`
+	// Relaxed is true when no passage matched every word and the result
+	// holds passages matching some of them.
+	Relaxed bool `json:"relaxed"`
+	Page    int  `json:"page"`
+	Size    int  `json:"size"`
+}
+
+// Labeler names facet values (entity ids) in a language.
+type Labeler interface {
+	Label(id, lang string) string
+}
+
+// Options configure a Searcher.
+type Options struct {
+	// Labels names actor and forum ids; nil shows the ids.
+	Labels Labeler
+	// MaxSize caps Request.Size.
+	MaxSize int
+}
+
+// Searcher answers searches from the live index generation.
+type Searcher struct {
+	opts  Options
+	alias bleve.IndexAlias
+
+	mu   sync.RWMutex
+	gen  *indexer.Generation
+	docs map[string]int // doc id → index in gen.Manifest.Documents
+}
+
+// New returns a Searcher over gen; it takes ownership of gen.
+func New(gen *indexer.Generation, opts Options) *Searcher {
+	if opts.MaxSize <= 0 {
+		opts.MaxSize = 100
+	}
+	s := &Searcher{opts: opts, alias: bleve.NewIndexAlias(gen.Index)}
+	s.setGen(gen)
+	return s
+}
+
+func (s *Searcher) setGen(gen *indexer.Generation) {
+	docs := make(map[string]int, len(gen.Manifest.Documents))
+	for i, d := range gen.Manifest.Documents {
+		docs[d.ID] = i
+	}
+	s.mu.Lock()
+	s.gen, s.docs = gen, docs
+	s.mu.Unlock()
+}
+
+// Swap makes gen the live generation, waits for searches on the old one
+// to finish, and closes it.
+func (s *Searcher) Swap(gen *indexer.Generation) error {
+	s.mu.RLock()
+	old := s.gen
+	s.mu.RUnlock()
+	s.alias.Swap([]bleve.Index{gen.Index}, []bleve.Index{old.Index})
+	s.setGen(gen)
+	return old.Close()
+}
+
+// Close closes the live generation.
+func (s *Searcher) Close() error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.gen.Close()
+}
+
+// Generation returns the live generation's name and manifest.
+func (s *Searcher) Generation() (string, *indexer.Manifest) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.gen.Name, s.gen.Manifest
+}
+
+// Documents lists the documents of the live generation in id order.
+func (s *Searcher) Documents() []indexer.DocInfo {
+	_, m := s.Generation()
+	out := append([]indexer.DocInfo(nil), m.Documents...)
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// Document returns a document's metadata and its passages in order.
+func (s *Searcher) Document(ctx context.Context, id string) (*indexer.DocInfo, []Hit, error) {
+	s.mu.RLock()
+	i, ok := s.docs[id]
+	var info indexer.DocInfo
+	if ok {
+		info = s.gen.Manifest.Documents[i]
+	}
+	s.mu.RUnlock()
+	if !ok {
+		return nil, nil, ErrNotFound
+	}
+	q := bleve.NewTermQuery(id)
+	q.SetField(indexer.FieldDocID)
+	req := bleve.NewSearchRequestOptions(q, max(info.Passages, 1), 0, false)
+	req.Fields = indexer.StoredFields
+	req.SortBy([]string{indexer.FieldOrdinal})
+	res, err := s.alias.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, nil, fmt.Errorf("document %s: %w", id, err)
+	}
+	hits := make([]Hit, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		hits = append(hits, plain(toHit(h)))
+	}
+	return &info, hits, nil
+}
+
+// Passage returns one passage by id.
+func (s *Searcher) Passage(ctx context.Context, id string) (*Hit, error) {
+	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery([]string{id}), 1, 0, false)
+	req.Fields = indexer.StoredFields
+	res, err := s.alias.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("passage %s: %w", id, err)
+	}
+	if len(res.Hits) == 0 {
+		return nil, ErrNotFound
+	}
+	hit := plain(toHit(res.Hits[0]))
+	return &hit, nil
+}
+
+// plain fills a hit's HTML fields without marks, for lookups by id.
+func plain(h Hit) Hit {
+	h.Score = 0
+	h.Highlight = markHTML(h.Text, nil, 0, len(h.Text))
+	h.HeadingHighlight = markHTML(h.Heading, nil, 0, len(h.Heading))
+	return h
+}
+
+// filterQuery builds the filters of a request, leaving out one facet
+// (for disjunctive counts); nil when there are none.
+func filterQuery(filters map[string][]string, except string) (query.Query, error) {
+	var conj []query.Query
+	for _, name := range Facets {
+		vals := filters[name]
+		if name == except || len(vals) == 0 {
+			continue
+		}
+		var alts []query.Query
+		for _, v := range vals {
+			q, err := valueQuery(name, v)
+			if err != nil {
+				return nil, err
+			}
+			alts = append(alts, q)
+		}
+		conj = append(conj, bleve.NewDisjunctionQuery(alts...))
+	}
+	if len(conj) == 0 {
+		return nil, nil
+	}
+	return bleve.NewConjunctionQuery(conj...), nil
+}
+
+func valueQuery(facet, v string) (query.Query, error) {
+	field := facetField[facet]
+	if facet == FacetYear {
+		lo, hi, err := parseYears(v)
+		if err != nil {
+			return nil, err
+		}
+		if lo == hi {
+			t := bleve.NewTermQuery(strconv.Itoa(lo))
+			t.SetField(field)
+			return t, nil
+		}
+		yes := true
+		r := bleve.NewTermRangeInclusiveQuery(strconv.Itoa(lo), strconv.Itoa(hi), &yes, &yes)
+		r.SetField(field)
+		return r, nil
+	}
+	t := bleve.NewTermQuery(v)
+	t.SetField(field)
+	return t, nil
+}
+
+// parseYears reads "2016", "2013..2016", "2013-2016", "..2016", "2013..".
+func parseYears(v string) (lo, hi int, err error) {
+	v = strings.TrimSpace(v)
+	bad := inputErrorf("year %q: want a year such as 2016 or a range such as 2013..2016", v)
+	a, b, isRange := strings.Cut(v, "..")
+	if !isRange {
+		a, b, isRange = strings.Cut(v, "-")
+	}
+	parse := func(s string, def int) (int, bool) {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			return def, true
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil || len(s) != 4 || n < 1000 {
+			return 0, false
+		}
+		return n, true
+	}
+	if !isRange {
+		n, ok := parse(v, 0)
+		if !ok || v == "" {
+			return 0, 0, bad
+		}
+		return n, n, nil
+	}
+	lo, ok1 := parse(a, 1000)
+	hi, ok2 := parse(b, 9999)
+	if !ok1 || !ok2 || lo > hi || (strings.TrimSpace(a) == "" && strings.TrimSpace(b) == "") {
+		return 0, 0, bad
+	}
+	return lo, hi, nil
+}
+
+// validate checks a request's filter values and paging.
+func (s *Searcher) validate(r *Request) error {
+	if r.Page == 0 {
+		r.Page = 1
+	}
+	if r.Size == 0 {
+		r.Size = 10
+	}
+	if r.Page < 1 {
+		return inputErrorf("page must be 1 or more")
+	}
+	if r.Size < 1 || r.Size > s.opts.MaxSize {
+		return inputErrorf("size must be between 1 and %d", s.opts.MaxSize)
+	}
+	for name, vals := range r.Filters {
+		if _, ok := facetField[name]; !ok {
+			return inputErrorf("unknown filter %q (want lang, actor, forum or year)", name)
+		}
+		for _, v := range vals {
+			switch name {
+			case FacetLang:
+				if v != indexer.English && v != indexer.French {
+					return inputErrorf("lang %q: want en or fr", v)
+				}
+			case FacetYear:
+				if _, _, err := parseYears(v); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if r.UI != "fr" {
+		r.UI = "en"
+	}
+	return nil
+}
+
+// Search runs a request: parse, build per-language queries, add filters,
+// fetch a page of hits with highlights and facet counts.
+func (s *Searcher) Search(ctx context.Context, r Request) (*Result, error) {
+	began := time.Now()
+	q := Parse(r.Query)
+	filters := map[string][]string{}
+	for k, v := range r.Filters {
+		filters[k] = append(filters[k], v...)
+	}
+	for k, v := range q.Filters {
+		filters[k] = append(filters[k], v...)
+	}
+	r.Filters = filters
+	if err := s.validate(&r); err != nil {
+		return nil, err
+	}
+	res, relaxed, err := s.run(ctx, q, r, false)
+	if err != nil {
+		return nil, err
+	}
+	if res.Total == 0 && len(q.Groups) > 1 {
+		res, relaxed, err = s.run(ctx, q, r, true)
+		if err != nil {
+			return nil, err
+		}
+	}
+	res.Relaxed = relaxed
+	res.TookMS = float64(time.Since(began).Microseconds()) / 1000
+	return res, nil
+}
+
+func (s *Searcher) run(ctx context.Context, q Query, r Request, anyGroup bool) (*Result, bool, error) {
+	text := textQuery(q, anyGroup)
+	combine := func(except string) (query.Query, error) {
+		f, err := filterQuery(r.Filters, except)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case text == nil && f == nil:
+			return bleve.NewMatchAllQuery(), nil
+		case text == nil:
+			return f, nil
+		case f == nil:
+			return text, nil
+		}
+		b := bleve.NewBooleanQuery()
+		b.AddMust(text)
+		b.AddFilter(f)
+		return b, nil
+	}
+	main, err := combine("")
+	if err != nil {
+		return nil, false, err
+	}
+	req := bleve.NewSearchRequestOptions(main, r.Size, (r.Page-1)*r.Size, false)
+	req.Fields = indexer.StoredFields
+	req.IncludeLocations = text != nil
+	if text == nil {
+		req.SortBy([]string{indexer.FieldDocID, indexer.FieldOrdinal})
+	} else {
+		req.SortBy([]string{"-_score", "_id"})
+	}
+	// Facets without a selection are counted on the main query; a facet
+	// with a selection is counted without its own filter (disjunctive), so
+	// a user can widen the choice.
+	var separate []string
+	for _, name := range Facets {
+		if len(r.Filters[name]) > 0 {
+			separate = append(separate, name)
+			continue
+		}
+		req.AddFacet(name, bleve.NewFacetRequest(facetField[name], facetSize[name]))
+	}
+	res, err := s.alias.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, false, fmt.Errorf("search: %w", err)
+	}
+	out := &Result{Total: res.Total, Page: r.Page, Size: r.Size, Facets: map[string][]FacetValue{}}
+	for _, h := range res.Hits {
+		hit := toHit(h)
+		hit.Highlight = highlight(hit.Text, spans(h.Locations, indexer.LangField(indexer.FieldText, hit.Lang), len(hit.Text)))
+		hit.HeadingHighlight = markHTML(hit.Heading, spans(h.Locations, indexer.LangField(indexer.FieldHeading, hit.Lang), len(hit.Heading)), 0, len(hit.Heading))
+		out.Hits = append(out.Hits, hit)
+	}
+	for name, fr := range res.Facets {
+		out.Facets[name] = s.facetValues(name, fr, r.UI)
+	}
+	for _, name := range separate {
+		fq, err := combine(name)
+		if err != nil {
+			return nil, false, err
+		}
+		freq := bleve.NewSearchRequestOptions(fq, 0, 0, false)
+		freq.AddFacet(name, bleve.NewFacetRequest(facetField[name], facetSize[name]))
+		fres, err := s.alias.SearchInContext(ctx, freq)
+		if err != nil {
+			return nil, false, fmt.Errorf("facet %s: %w", name, err)
+		}
+		out.Facets[name] = s.facetValues(name, fres.Facets[name], r.UI)
+	}
+	return out, anyGroup, nil
+}
+
+var langLabels = map[string]map[string]string{
+	"en": {"en": "English", "fr": "French"},
+	"fr": {"en": "anglais", "fr": "français"},
+}
+
+func (s *Searcher) facetValues(name string, fr *bsearch.FacetResult, ui string) []FacetValue {
+	out := []FacetValue{}
+	if fr == nil || fr.Terms == nil {
+		return out
+	}
+	for _, t := range fr.Terms.Terms() {
+		fv := FacetValue{Value: t.Term, Label: t.Term, Count: t.Count}
+		switch name {
+		case FacetLang:
+			if l, ok := langLabels[ui][t.Term]; ok {
+				fv.Label = l
+			}
+		case FacetActor, FacetForum:
+			if s.opts.Labels != nil {
+				fv.Label = s.opts.Labels.Label(t.Term, ui)
+			}
+		}
+		out = append(out, fv)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if name == FacetYear {
+			return out[i].Value > out[j].Value
+		}
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Label < out[j].Label
+	})
+	return out
+}
+
+// toHit maps a bleve hit to our own type: nothing of bleve's (index
+// paths, internal ids) leaks.
+func toHit(h *bsearch.DocumentMatch) Hit {
+	str := func(f string) string {
+		v, _ := h.Fields[f].(string)
+		return v
+	}
+	num := func(f string) int {
+		v, _ := h.Fields[f].(float64)
+		return int(v)
+	}
+	list := func(f string) []string {
+		switch v := h.Fields[f].(type) {
+		case string:
+			return []string{v}
+		case []interface{}:
+			out := make([]string, 0, len(v))
+			for _, x := range v {
+				if s, ok := x.(string); ok {
+					out = append(out, s)
+				}
+			}
+			return out
+		}
+		return []string{}
+	}
+	var years []int
+	for _, y := range list(indexer.FieldYears) {
+		if n, err := strconv.Atoi(y); err == nil {
+			years = append(years, n)
+		}
+	}
+	if years == nil {
+		years = []int{}
+	}
+	return Hit{
+		ID:      h.ID,
+		DocID:   str(indexer.FieldDocID),
+		Lang:    str(indexer.FieldLang),
+		Title:   str(indexer.FieldTitle),
+		Heading: str(indexer.FieldHeading),
+		Text:    str(indexer.FieldText),
+		Score:   h.Score,
+		Ordinal: num(indexer.FieldOrdinal),
+		Start:   num(indexer.FieldStart),
+		End:     num(indexer.FieldEnd),
+		Date:    str(indexer.FieldUpdated),
+		Actors:  list(indexer.FieldActors),
+		Forums:  list(indexer.FieldForums),
+		Years:   years,
+	}
+}
