@@ -7,9 +7,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/vigie/vigie/entity"
 	"github.com/vigie/vigie/indexer"
 	"github.com/vigie/vigie/search"
 )
@@ -17,7 +19,12 @@ import (
 func newTestServer(t *testing.T) (*httptest.Server, *Handle) {
 	t.Helper()
 	data := t.TempDir()
-	if _, err := indexer.Build(context.Background(), indexer.Options{Seeds: "../seeds", Data: data}); err != nil {
+	g := entity.Default()
+	extract := func(text string) ([]string, []string, []int) {
+		a, f := g.Extract(text)
+		return a, f, entity.Years(text)
+	}
+	if _, err := indexer.Build(context.Background(), indexer.Options{Seeds: "../seeds", Data: data, Extract: extract}); err != nil {
 		t.Fatal(err)
 	}
 	gen, err := indexer.Open(data)
@@ -25,7 +32,7 @@ func newTestServer(t *testing.T) (*httptest.Server, *Handle) {
 		t.Fatal(err)
 	}
 	h := &Handle{}
-	s := search.New(gen, search.Options{})
+	s := search.New(gen, search.Options{Gazetteer: g})
 	t.Cleanup(func() { s.Close() })
 	h.SetSearcher(s)
 	ts := httptest.NewServer(NewRouter(h, Options{}))
@@ -84,10 +91,10 @@ func TestSearchEndpoint(t *testing.T) {
 			if err := json.Unmarshal(body, &res); err != nil {
 				t.Fatal(err)
 			}
+			if res.Hits[0].Lang != tt.lang {
+				t.Errorf("top hit in %s, want %s", res.Hits[0].Lang, tt.lang)
+			}
 			for _, h := range res.Hits {
-				if h.Lang != tt.lang {
-					t.Errorf("hit in %s, want %s", h.Lang, tt.lang)
-				}
 				if !strings.Contains(h.Highlight+h.HeadingHighlight, "<mark>") {
 					t.Errorf("highlight without <mark>: %.80s", h.Highlight)
 				}
@@ -245,5 +252,91 @@ func TestHealthBeforeAndAfterIndex(t *testing.T) {
 	h2.SetDraining()
 	if status, _, _ := get(t, ts2, "/readyz"); status != 503 {
 		t.Errorf("/readyz while draining: %d", status)
+	}
+}
+
+func TestFacetFilters(t *testing.T) {
+	ts, _ := newTestServer(t)
+	decode := func(path string) search.Result {
+		t.Helper()
+		status, _, body := get(t, ts, path)
+		if status != 200 {
+			t.Fatalf("GET %s: %d %s", path, status, body)
+		}
+		var res search.Result
+		if err := json.Unmarshal(body, &res); err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	nato := decode("/api/v1/search?forum=nato&size=100")
+	langs := map[string]bool{}
+	for _, h := range nato.Hits {
+		langs[h.Lang] = true
+		if !slices.Contains(h.Forums, "nato") {
+			t.Errorf("forum=nato hit without nato: %v", h.Forums)
+		}
+	}
+	if !langs["en"] || !langs["fr"] {
+		t.Errorf("forum=nato should find both languages, got %v", langs)
+	}
+	// Repeatable: OR within a facet; the comma form is the same.
+	a := decode("/api/v1/search?forum=nato&forum=g7")
+	b := decode("/api/v1/search?forum=nato,g7")
+	if a.Total != b.Total || a.Total <= nato.Total {
+		t.Errorf("forum=nato&forum=g7: %d, forum=nato,g7: %d, nato alone %d", a.Total, b.Total, nato.Total)
+	}
+	// AND across facets.
+	en := decode("/api/v1/search?forum=nato&lang=en")
+	if en.Total == 0 || en.Total >= nato.Total {
+		t.Errorf("forum=nato&lang=en: %d of %d", en.Total, nato.Total)
+	}
+	y := decode("/api/v1/search?q=cyber&year=2016")
+	if y.Total == 0 {
+		t.Error("q=cyber&year=2016 found nothing")
+	}
+	for _, h := range y.Hits {
+		if !slices.Contains(h.Years, 2016) {
+			t.Errorf("year=2016 hit with years %v", h.Years)
+		}
+	}
+	fr := decode("/api/v1/search?forum=nato&ui=fr")
+	for _, fv := range fr.Facets["forum"] {
+		if fv.Value == "nato" && fv.Label != entity.Default().Label("nato", "fr") {
+			t.Errorf("ui=fr label of nato = %q", fv.Label)
+		}
+	}
+	for _, f := range []string{"actor", "forum", "year", "lang"} {
+		if len(fr.Facets[f]) == 0 {
+			t.Errorf("facets.%s missing", f)
+		}
+	}
+	if status, _, _ := get(t, ts, "/api/v1/search?actor=nobody-at-all"); status != 400 {
+		t.Errorf("unknown actor: %d", status)
+	}
+}
+
+func TestFacetsEndpoint(t *testing.T) {
+	ts, _ := newTestServer(t)
+	status, _, body := get(t, ts, "/api/v1/facets?ui=fr")
+	if status != 200 {
+		t.Fatalf("status %d", status)
+	}
+	var res struct {
+		Total  int                            `json:"total"`
+		Facets map[string][]search.FacetValue `json:"facets"`
+	}
+	if err := json.Unmarshal(body, &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Total == 0 || len(res.Facets["actor"]) == 0 || len(res.Facets["forum"]) == 0 || len(res.Facets["year"]) == 0 {
+		t.Fatalf("facets: %s", body)
+	}
+	labels := map[string]string{}
+	for _, fv := range res.Facets["forum"] {
+		labels[fv.Value] = fv.Label
+	}
+	if labels["un"] != entity.Default().Label("un", "fr") {
+		t.Errorf("un label %q", labels["un"])
 	}
 }

@@ -15,6 +15,9 @@ const (
 	boostText    = 1.0
 	boostHeading = 2.0
 	boostTitle   = 1.5
+	// boostEntity weighs a match through the gazetteer (another form or
+	// language of the name typed) below a match of the words themselves.
+	boostEntity = 0.6
 )
 
 // textQuery builds the bleve query for the terms of q, or nil when q has
@@ -85,7 +88,21 @@ func termQuery(t Term, lang string) query.Query {
 	if t.Prefix {
 		return prefixQuery(t.Text, lang)
 	}
+	var alts []query.Query
+	if t.Entity != "" {
+		// Passages tagged with the entity, whatever form they use; weighed
+		// below a match of the words as typed.
+		for _, f := range []string{indexer.FieldActors, indexer.FieldForums} {
+			e := bleve.NewTermQuery(t.Entity)
+			e.SetField(f)
+			e.SetBoost(boostEntity)
+			alts = append(alts, e)
+		}
+	}
 	if len(indexer.Terms(analyzer, t.Text)) == 0 {
+		if len(alts) > 0 {
+			return bleve.NewDisjunctionQuery(alts...)
+		}
 		return nil
 	}
 	fields := []struct {
@@ -96,7 +113,6 @@ func termQuery(t Term, lang string) query.Query {
 		{indexer.FieldHeading, boostHeading},
 		{indexer.FieldTitle, boostTitle},
 	}
-	var alts []query.Query
 	for _, f := range fields {
 		field := indexer.LangField(f.name, lang)
 		if t.Phrase {

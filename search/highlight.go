@@ -33,6 +33,11 @@ func spans(locs bsearch.FieldTermLocationMap, field string, textLen int) []markS
 			out = append(out, markSpan{s, e})
 		}
 	}
+	return mergeSpans(out)
+}
+
+// mergeSpans sorts spans and merges the overlapping ones.
+func mergeSpans(out []markSpan) []markSpan {
 	sort.Slice(out, func(i, j int) bool { return out[i].start < out[j].start })
 	merged := out[:0]
 	for _, sp := range out {

@@ -14,6 +14,9 @@ type Term struct {
 	Phrase bool
 	// Prefix is true for a word typed with a trailing '*'.
 	Prefix bool
+	// Entity is the gazetteer id the term names, if any (set by
+	// expansion, not by Parse).
+	Entity string
 }
 
 // Query is a parsed search-box query: every group must match (a group

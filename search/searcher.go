@@ -15,6 +15,7 @@ import (
 
 	bsearch "github.com/blevesearch/bleve/v2/search"
 
+	"github.com/vigie/vigie/entity"
 	"github.com/vigie/vigie/indexer"
 )
 
@@ -110,15 +111,12 @@ type Result struct {
 	Size    int  `json:"size"`
 }
 
-// Labeler names facet values (entity ids) in a language.
-type Labeler interface {
-	Label(id, lang string) string
-}
-
 // Options configure a Searcher.
 type Options struct {
-	// Labels names actor and forum ids; nil shows the ids.
-	Labels Labeler
+	// Gazetteer names actor and forum ids in facets, resolves filter values
+	// given as names ("OTAN" for nato), and expands queries that name an
+	// entity to its other forms. Nil disables all three.
+	Gazetteer *entity.Gazetteer
 	// MaxSize caps Request.Size.
 	MaxSize int
 }
@@ -336,8 +334,16 @@ func (s *Searcher) validate(r *Request) error {
 		if _, ok := facetField[name]; !ok {
 			return inputErrorf("unknown filter %q (want lang, actor, forum or year)", name)
 		}
-		for _, v := range vals {
+		for i, v := range vals {
 			switch name {
+			case FacetActor, FacetForum:
+				if g := s.opts.Gazetteer; g != nil {
+					id, ok := g.Lookup(v)
+					if !ok {
+						return inputErrorf("%s %q: no such %s (see /api/v1/facets)", name, v, name)
+					}
+					vals[i] = id
+				}
 			case FacetLang:
 				if v != indexer.English && v != indexer.French {
 					return inputErrorf("lang %q: want en or fr", v)
@@ -359,10 +365,12 @@ func (s *Searcher) validate(r *Request) error {
 // fetch a page of hits with highlights and facet counts.
 func (s *Searcher) Search(ctx context.Context, r Request) (*Result, error) {
 	began := time.Now()
-	q := Parse(r.Query)
+	q := expandEntities(Parse(r.Query), s.opts.Gazetteer)
 	filters := map[string][]string{}
 	for k, v := range r.Filters {
-		filters[k] = append(filters[k], v...)
+		if len(v) > 0 {
+			filters[k] = append(filters[k], v...)
+		}
 	}
 	for k, v := range q.Filters {
 		filters[k] = append(filters[k], v...)
@@ -434,10 +442,18 @@ func (s *Searcher) run(ctx context.Context, q Query, r Request, anyGroup bool) (
 		return nil, false, fmt.Errorf("search: %w", err)
 	}
 	out := &Result{Total: res.Total, Page: r.Page, Size: r.Size, Facets: map[string][]FacetValue{}}
+	entities := entityIDs(q)
 	for _, h := range res.Hits {
 		hit := toHit(h)
-		hit.Highlight = highlight(hit.Text, spans(h.Locations, indexer.LangField(indexer.FieldText, hit.Lang), len(hit.Text)))
-		hit.HeadingHighlight = markHTML(hit.Heading, spans(h.Locations, indexer.LangField(indexer.FieldHeading, hit.Lang), len(hit.Heading)), 0, len(hit.Heading))
+		textMarks := spans(h.Locations, indexer.LangField(indexer.FieldText, hit.Lang), len(hit.Text))
+		headMarks := spans(h.Locations, indexer.LangField(indexer.FieldHeading, hit.Lang), len(hit.Heading))
+		if len(entities) > 0 {
+			// Mark the entity's other forms too: "United Nations" for "ONU".
+			textMarks = s.entityMarks(hit.Text, entities, textMarks)
+			headMarks = s.entityMarks(hit.Heading, entities, headMarks)
+		}
+		hit.Highlight = highlight(hit.Text, textMarks)
+		hit.HeadingHighlight = markHTML(hit.Heading, headMarks, 0, len(hit.Heading))
 		out.Hits = append(out.Hits, hit)
 	}
 	for name, fr := range res.Facets {
@@ -459,6 +475,21 @@ func (s *Searcher) run(ctx context.Context, q Query, r Request, anyGroup bool) (
 	return out, anyGroup, nil
 }
 
+// entityMarks adds to marks the mentions in text of the given entities.
+func (s *Searcher) entityMarks(text string, ids map[string]bool, marks []markSpan) []markSpan {
+	added := false
+	for _, m := range s.opts.Gazetteer.Find(text) {
+		if ids[m.ID] {
+			marks = append(marks, markSpan{m.Start, m.End})
+			added = true
+		}
+	}
+	if !added {
+		return marks
+	}
+	return mergeSpans(marks)
+}
+
 var langLabels = map[string]map[string]string{
 	"en": {"en": "English", "fr": "French"},
 	"fr": {"en": "anglais", "fr": "français"},
@@ -477,8 +508,8 @@ func (s *Searcher) facetValues(name string, fr *bsearch.FacetResult, ui string) 
 				fv.Label = l
 			}
 		case FacetActor, FacetForum:
-			if s.opts.Labels != nil {
-				fv.Label = s.opts.Labels.Label(t.Term, ui)
+			if s.opts.Gazetteer != nil {
+				fv.Label = s.opts.Gazetteer.Label(t.Term, ui)
 			}
 		}
 		out = append(out, fv)

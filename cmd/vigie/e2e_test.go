@@ -67,6 +67,14 @@ func TestEndToEnd(t *testing.T) {
 	if !strings.Contains(string(out), "**attacks**") || !strings.Contains(string(out), "[en]") || strings.Contains(string(out), "[fr]") {
 		t.Errorf("vigie search output:\n%s", out)
 	}
+	out, err = exec.Command(bin, "entities", "--data", data, "004_dca60fb814a64a17").Output()
+	if err != nil || !strings.Contains(string(out), "\"OTAN\" → nato") || !strings.Contains(string(out), "anssi") {
+		t.Errorf("vigie entities: %v\n%s", err, out)
+	}
+	out, err = exec.Command(bin, "search", "--data", data, "--json", "--forum", "OTAN", "--lang", "en").Output()
+	if err != nil || !strings.Contains(string(out), `"forums": [`) || strings.Contains(string(out), `"lang": "fr"`) {
+		t.Errorf("vigie search --forum OTAN --lang en: %v\n%.300s", err, out)
+	}
 	if err := exec.Command(bin, "search", "--data", filepath.Join(work, "none"), "x").Run(); err == nil {
 		t.Error("vigie search without an index succeeded")
 	}

@@ -32,6 +32,7 @@ Usage:
   vigie serve   [--addr HOST:PORT] [--seeds DIR] [--data DIR]   serve the API (builds the index first if there is none)
   vigie index   [--seeds DIR] [--data DIR]                      (re)build the index from the corpus folder
   vigie search  [--lang en|fr] [--json] [--data DIR] QUERY...   search from the terminal
+  vigie entities [--data DIR] [DOC-ID...] [--text TEXT]        show the actors, forums and years extracted (no argument: list the gazetteer)
   vigie healthcheck [--addr HOST:PORT]                          exit 0 if a local server answers /healthz
   vigie version                                                 print the version
 
@@ -59,6 +60,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = cmdIndex(ctx, args[1:], stdout, stderr)
 	case "search":
 		err = cmdSearch(ctx, args[1:], stdout, stderr)
+	case "entities":
+		err = cmdEntities(ctx, args[1:], stdout, stderr)
 	case "healthcheck":
 		err = cmdHealthcheck(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-v":

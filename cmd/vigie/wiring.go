@@ -3,16 +3,26 @@ package main
 import (
 	"log/slog"
 
+	"github.com/vigie/vigie/entity"
 	"github.com/vigie/vigie/indexer"
 	"github.com/vigie/vigie/search"
 )
 
-// buildOptions wires the indexer with the entity extractor.
+// buildOptions wires the indexer with the gazetteer's entity and year
+// extraction.
 func buildOptions(seeds, data string, log *slog.Logger) indexer.Options {
-	return indexer.Options{Seeds: seeds, Data: data, Logger: log}
+	g := entity.Default()
+	return indexer.Options{
+		Seeds: seeds, Data: data, Logger: log,
+		Extract: func(text string) ([]string, []string, []int) {
+			actors, forums := g.Extract(text)
+			return actors, forums, entity.Years(text)
+		},
+	}
 }
 
-// searchOptions wires the searcher with entity labels.
+// searchOptions wires the searcher with the gazetteer: facet labels,
+// filter values by name, entity expansion of queries.
 func searchOptions() search.Options {
-	return search.Options{}
+	return search.Options{Gazetteer: entity.Default()}
 }
