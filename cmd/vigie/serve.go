@@ -41,7 +41,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	h := &api.Handle{}
 	srv := &http.Server{
-		Handler:           api.NewRouter(h, api.Options{Logger: log, SearchTimeout: *searchTimeout}),
+		Handler:           api.NewRouter(h, api.Options{Logger: log, SearchTimeout: *searchTimeout, Labels: searchOptions().Labels}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      30 * time.Second,
