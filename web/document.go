@@ -103,7 +103,6 @@ func newDocView(p page, info *indexer.DocInfo, passages []search.Hit, label func
 		Published: formatDate(p.UI, info.Published), PublishedISO: info.Published,
 		Updated: formatDate(p.UI, info.Updated), UpdatedISO: info.Updated,
 		Source: info.Source, Years: info.Years, Count: len(passages), BackHref: back}
-	v.Title = info.Title
 	if u, err := url.Parse(info.Source); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
 		v.SourceHref = u.String()
 	}

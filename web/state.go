@@ -140,13 +140,6 @@ func (s state) withQuery(q string) state {
 	return c
 }
 
-// withUI returns the state shown in another interface language.
-func (s state) withUI(ui string) state {
-	c := s.clone()
-	c.UI, c.explicitUI = ui, true
-	return c
-}
-
 // request is the search the state asks for.
 func (s state) request() search.Request {
 	return search.Request{Query: s.Q, Filters: s.clone().Filters, Page: s.Page, Size: pageSize, UI: s.UI}

@@ -73,9 +73,13 @@ type searchView struct {
 	Chips                      []chip
 	ClearHref                  string
 	Pager                      *pager
-	Examples                   []link
-	Documents                  []docLink
-	MoreDocuments              int
+	// PastEnd is the number of the last page when the URL asks for a
+	// page after it; LastHref links it.
+	PastEnd       int
+	LastHref      string
+	Examples      []link
+	Documents     []docLink
+	MoreDocuments int
 }
 
 // hitView is one result.

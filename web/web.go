@@ -156,7 +156,11 @@ func (h *handler) newPage(w http.ResponseWriter, r *http.Request, title string) 
 	q := r.URL.Query()
 	q.Set("ui", p.Other())
 	p.SwitchLang = p.Other()
-	p.SwitchHref = r.URL.Path + "?" + q.Encode()
+	path := r.URL.Path
+	if !strings.HasPrefix(path, "/") || strings.HasPrefix(path, "//") {
+		path = "/" // never a protocol-relative link to another host
+	}
+	p.SwitchHref = path + "?" + q.Encode()
 	return p
 }
 
@@ -295,7 +299,7 @@ func (h *handler) fillResults(v *searchView, st state, res *search.Result) {
 		count = v.T("results.count.one")
 	}
 	v.CountText = count + " " + v.T("results.took", res.TookMS)
-	if last := (res.Total + pageSize - 1) / pageSize; last > 1 {
+	if last := (res.Total + pageSize - 1) / pageSize; last > 1 && uint64(st.Page) <= last {
 		v.CountText += " · " + v.T("results.page", st.Page, last)
 	}
 	first := (st.Page-1)*pageSize + 1
@@ -312,8 +316,12 @@ func (h *handler) fillResults(v *searchView, st state, res *search.Result) {
 	}
 	fillExtras(v, st, readExtras(res))
 	v.Pager = buildPager(&v.page, st, res.Total)
-	if res.Total == 0 {
+	switch {
+	case res.Total == 0:
 		v.Examples = examples(v.UI, st)
+	case len(res.Hits) == 0: // a page past the last one
+		last := int(min((res.Total+pageSize-1)/pageSize, maxPage))
+		v.PastEnd, v.LastHref = last, st.withPage(last).href()
 	}
 }
 

@@ -171,10 +171,7 @@ func TestSearchPage(t *testing.T) {
 	}
 	// The hits are the search's hits, in order, each linking to its
 	// passage in its document.
-	var hrefs []string
-	for _, a := range attrs(body, `h2 class="hit-title"[^>]*><a`, "href") {
-		hrefs = append(hrefs, a)
-	}
+	hrefs := attrs(body, `h2 class="hit-title"[^>]*><a`, "href")
 	if len(hrefs) != len(res.Hits) {
 		t.Fatalf("%d hit links, want %d", len(hrefs), len(res.Hits))
 	}
@@ -545,8 +542,10 @@ func TestPagination(t *testing.T) {
 	if langs := hitLangs(body); len(langs) == 0 {
 		t.Error("page 2 is empty")
 	}
-	if status, _, _ := get(t, h, "/?lang=fr&page="+strconv.Itoa(last+5)); status != 200 {
-		t.Errorf("a page past the end: %d", status)
+	status, _, body := get(t, h, "/?lang=fr&page="+strconv.Itoa(last+5))
+	if status != 200 || !strings.Contains(body, fmt.Sprintf("There are only %d pages of results.", last)) ||
+		!strings.Contains(body, fmt.Sprintf(`<a href="/?lang=fr&amp;page=%d">Go to the last page</a>`, last)) {
+		t.Errorf("a page past the end: %d, no link to page %d", status, last)
 	}
 }
 
