@@ -14,6 +14,7 @@ import (
 
 	"github.com/vigie/vigie/indexer"
 	"github.com/vigie/vigie/search"
+	"github.com/vigie/vigie/web"
 )
 
 // Options configure the router.
@@ -21,6 +22,9 @@ type Options struct {
 	Logger *slog.Logger
 	// SearchTimeout bounds each search; zero means 2 seconds.
 	SearchTimeout time.Duration
+	// Labels names actor and forum ids in the web pages where the search
+	// result does not (selected filters, document metadata).
+	Labels search.Labeler
 }
 
 // Handle lets the caller install the searcher once an index is open and
@@ -65,6 +69,12 @@ func NewRouter(h *Handle, opts Options) http.Handler {
 		w.WriteHeader(http.StatusMethodNotAllowed)
 		_, _ = w.Write([]byte(`{"type":"about:blank","title":"Method not allowed","status":405}` + "\n"))
 	})
+	// The web interface: the search page, documents and their assets.
+	ui := web.New(h.Searcher, web.Options{Logger: opts.Logger, SearchTimeout: opts.SearchTimeout, Labels: opts.Labels})
+	r.Handle("/", ui)
+	r.Handle("/documents", ui)
+	r.Handle("/documents/*", ui)
+	r.Handle("/static/*", ui)
 	r.Get("/healthz", s.health)
 	r.Get("/readyz", s.ready)
 	r.Route("/api/v1", func(r chi.Router) {

@@ -340,3 +340,29 @@ func TestFacetsEndpoint(t *testing.T) {
 		t.Errorf("un label %q", labels["un"])
 	}
 }
+
+// The web interface is mounted beside the API without changing it.
+func TestWebInterfaceMounted(t *testing.T) {
+	ts, _ := newTestServer(t)
+	for path, ctype := range map[string]string{
+		"/?q=OTAN":                               "text/html; charset=utf-8",
+		"/documents":                             "text/html; charset=utf-8",
+		"/documents/004_dca60fb814a64a17":        "text/html; charset=utf-8",
+		"/static/vigie.css":                      "text/css; charset=utf-8",
+		"/api/v1/documents/004_dca60fb814a64a17": "application/json; charset=utf-8",
+	} {
+		status, hdr, body := get(t, ts, path)
+		if status != 200 || hdr.Get("Content-Type") != ctype {
+			t.Errorf("GET %s: %d %q, want 200 %q", path, status, hdr.Get("Content-Type"), ctype)
+		}
+		if strings.HasPrefix(ctype, "text/html") && !strings.Contains(hdr.Get("Content-Security-Policy"), "script-src 'self'") {
+			t.Errorf("GET %s: no Content-Security-Policy", path)
+		}
+		if path == "/?q=OTAN" && !strings.Contains(string(body), "<mark>OTAN</mark>") {
+			t.Errorf("GET %s: no highlighted result", path)
+		}
+	}
+	if status, hdr, _ := get(t, ts, "/documents/nope"); status != 404 || !strings.HasPrefix(hdr.Get("Content-Type"), "text/html") {
+		t.Errorf("unknown document page: %d %q", status, hdr.Get("Content-Type"))
+	}
+}

@@ -111,8 +111,16 @@ type Result struct {
 	Size    int  `json:"size"`
 }
 
+// Labeler names facet values (entity ids) in a language. *entity.Gazetteer
+// is one.
+type Labeler interface {
+	Label(id, lang string) string
+}
+
 // Options configure a Searcher.
 type Options struct {
+	// Labels names actor and forum ids in facets; nil uses Gazetteer.
+	Labels Labeler
 	// Gazetteer names actor and forum ids in facets, resolves filter values
 	// given as names ("OTAN" for nato), and expands queries that name an
 	// entity to its other forms. Nil disables all three.
@@ -135,6 +143,9 @@ type Searcher struct {
 func New(gen *indexer.Generation, opts Options) *Searcher {
 	if opts.MaxSize <= 0 {
 		opts.MaxSize = 100
+	}
+	if opts.Labels == nil && opts.Gazetteer != nil {
+		opts.Labels = opts.Gazetteer
 	}
 	s := &Searcher{opts: opts, alias: bleve.NewIndexAlias(gen.Index)}
 	s.setGen(gen)
@@ -508,8 +519,8 @@ func (s *Searcher) facetValues(name string, fr *bsearch.FacetResult, ui string) 
 				fv.Label = l
 			}
 		case FacetActor, FacetForum:
-			if s.opts.Gazetteer != nil {
-				fv.Label = s.opts.Gazetteer.Label(t.Term, ui)
+			if s.opts.Labels != nil {
+				fv.Label = s.opts.Labels.Label(t.Term, ui)
 			}
 		}
 		out = append(out, fv)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/vigie/vigie/api"
+	"github.com/vigie/vigie/entity"
 	"github.com/vigie/vigie/indexer"
 	"github.com/vigie/vigie/search"
 )
@@ -41,7 +42,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	h := &api.Handle{}
 	srv := &http.Server{
-		Handler:           api.NewRouter(h, api.Options{Logger: log, SearchTimeout: *searchTimeout}),
+		Handler:           api.NewRouter(h, api.Options{Logger: log, SearchTimeout: *searchTimeout, Labels: entity.Default()}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      30 * time.Second,

@@ -1,0 +1,155 @@
+package web
+
+import (
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/vigie/vigie/search"
+)
+
+// maxPage caps the page parameter: deep pages cost memory in bleve
+// (from+size hits are kept) and nobody reads page 1,000.
+const maxPage = 1000
+
+// pageSize is the number of hits per result page.
+const pageSize = 10
+
+// facetOrder is the order facets are shown in: language first, the most
+// used filter of a bilingual corpus.
+var facetOrder = []string{search.FacetLang, search.FacetActor, search.FacetForum, search.FacetYear}
+
+// state is what a result page's URL says: query, filters, page and
+// interface language. Every link of a page is the state with one change.
+type state struct {
+	Q       string
+	Filters map[string][]string
+	Page    int
+	UI      string
+	// explicitUI is set when the URL chose the interface language; links
+	// keep ui= only then, so a shared link follows the reader's browser.
+	explicitUI bool
+	// pageErr is a user mistake in the page parameter.
+	pageErr string
+}
+
+// readState parses a result page's query parameters. A filter may be
+// repeated or comma-separated, as in the API.
+func readState(q url.Values, ui string, explicitUI bool) state {
+	s := state{Q: q.Get("q"), Filters: map[string][]string{}, Page: 1, UI: ui, explicitUI: explicitUI}
+	for _, name := range facetOrder {
+		for _, v := range q[name] {
+			for _, part := range strings.Split(v, ",") {
+				if part = strings.TrimSpace(part); part != "" && !slices.Contains(s.Filters[name], part) {
+					s.Filters[name] = append(s.Filters[name], part)
+				}
+			}
+		}
+	}
+	if v := strings.TrimSpace(q.Get("page")); v != "" {
+		n, err := strconv.Atoi(v)
+		switch {
+		case err != nil || n < 1:
+			s.pageErr = "page must be a whole number, 1 or more"
+		case n > maxPage:
+			s.pageErr = "page must be " + strconv.Itoa(maxPage) + " or less"
+		default:
+			s.Page = n
+		}
+	}
+	return s
+}
+
+// hasFilters reports whether any filter is selected.
+func (s state) hasFilters() bool {
+	for _, v := range s.Filters {
+		if len(v) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// clone returns a copy whose filters can be changed freely.
+func (s state) clone() state {
+	c := s
+	c.Filters = make(map[string][]string, len(s.Filters))
+	for k, v := range s.Filters {
+		c.Filters[k] = slices.Clone(v)
+	}
+	return c
+}
+
+// encode writes the state as a query string, in the order a reader
+// expects (q first, ui last) rather than url.Values' alphabetical one.
+func (s state) encode() string {
+	var b strings.Builder
+	add := func(k, v string) {
+		if b.Len() > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(k)
+		b.WriteByte('=')
+		b.WriteString(url.QueryEscape(v))
+	}
+	if s.Q != "" {
+		add("q", s.Q)
+	}
+	for _, name := range facetOrder {
+		for _, val := range s.Filters[name] {
+			add(name, val)
+		}
+	}
+	if s.Page > 1 {
+		add("page", strconv.Itoa(s.Page))
+	}
+	if s.explicitUI {
+		add("ui", s.UI)
+	}
+	return b.String()
+}
+
+// href is the URL of the result page for the state.
+func (s state) href() string {
+	if e := s.encode(); e != "" {
+		return "/?" + e
+	}
+	return "/"
+}
+
+// without returns the state with one filter value removed, on page 1.
+func (s state) without(name, value string) state {
+	c := s.clone()
+	c.Filters[name] = slices.DeleteFunc(c.Filters[name], func(v string) bool { return v == value })
+	c.Page = 1
+	return c
+}
+
+// withPage returns the state on page n.
+func (s state) withPage(n int) state {
+	c := s.clone()
+	c.Page = n
+	return c
+}
+
+// withQuery returns the state for another query, filters kept, page 1.
+func (s state) withQuery(q string) state {
+	c := s.clone()
+	c.Q, c.Page = q, 1
+	return c
+}
+
+// request is the search the state asks for.
+func (s state) request() search.Request {
+	return search.Request{Query: s.Q, Filters: s.clone().Filters, Page: s.Page, Size: pageSize, UI: s.UI}
+}
+
+// uiQuery is "?ui=xx" when the interface language was chosen in the URL,
+// for links that leave the result page.
+func uiQuery(ui string, explicit bool) string {
+	if explicit {
+		return "?ui=" + ui
+	}
+	return ""
+}

@@ -1,0 +1,316 @@
+package web
+
+import (
+	"encoding/json"
+	"html/template"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/vigie/vigie/search"
+)
+
+// page is what every page's layout needs.
+type page struct {
+	UI    string
+	Title string
+	// Q fills the search box.
+	Q string
+	// Hidden are extra inputs of the search form (ui when it was chosen).
+	Hidden map[string]string
+	// UIQuery is "?ui=xx" when the URL chose the interface language, for
+	// links that leave the page.
+	UIQuery string
+	// SwitchHref shows the same page in the other interface language.
+	SwitchHref, SwitchLang string
+	// Static URLs, versioned by content so they can be cached.
+	CSS, JS, Icon string
+	// Status is the HTTP status; RefreshSeconds > 0 reloads the page
+	// (the 503 page while the index is being built).
+	Status         int
+	RefreshSeconds int
+}
+
+// T translates a label into the page's language.
+func (p *page) T(key string, args ...any) string { return tr(p.UI, key, args...) }
+
+// LangName names a language code in the page's language.
+func (p *page) LangName(code string) string {
+	if code == "en" || code == "fr" {
+		return tr(p.UI, "lang."+code)
+	}
+	return code
+}
+
+// Other is the interface language the switch offers.
+func (p *page) Other() string {
+	if p.UI == "fr" {
+		return "en"
+	}
+	return "fr"
+}
+
+// searchView is the result page (and the landing page).
+type searchView struct {
+	page
+	// Landing is the page without query or filter: intro, examples,
+	// documents.
+	Landing bool
+	// InputError is a user mistake in the URL, shown above the results.
+	InputError string
+
+	Searched  bool // a search ran and Total/Hits mean something
+	Total     uint64
+	CountText string // "12 passages in 3.1 ms · page 2 of 3"
+	Relaxed   bool
+	Fuzzy     bool
+	// Suggestion is a "did you mean" query, SuggestionHref its results.
+	Suggestion, SuggestionHref string
+	Hits                       []hitView
+	Facets                     []facetView
+	Chips                      []chip
+	ClearHref                  string
+	Pager                      *pager
+	// PastEnd is the number of the last page when the URL asks for a
+	// page after it; LastHref links it.
+	PastEnd       int
+	LastHref      string
+	Examples      []link
+	Documents     []docLink
+	MoreDocuments int
+}
+
+// hitView is one result.
+type hitView struct {
+	N       int
+	ID      string
+	DocID   string
+	Lang    string
+	Title   string
+	Heading template.HTML // search.Hit.HeadingHighlight: escaped, <mark> only
+	Text    template.HTML // search.Hit.Highlight: escaped, <mark> only
+	Date    string
+	DateISO string
+	Href    string
+	Twin    *twinView
+}
+
+// twinView is a hit's passage in the other language, shown as plain
+// text (escaped by the template).
+type twinView struct {
+	Lang, Title, Heading, Text, Href string
+}
+
+type facetView struct {
+	Name   string
+	Legend string
+	Values []facetValue
+	// More are the values past the first few, folded under "More".
+	More []facetValue
+}
+
+type facetValue struct {
+	Name, Value, Label, ID string
+	Count                  int
+	Checked                bool
+}
+
+type chip struct {
+	Facet, Label, Href, Remove string
+}
+
+type link struct{ Text, Href string }
+
+type docLink struct {
+	Title, Lang, Date, Href string
+	Passages                int
+}
+
+type pager struct {
+	Prev, Next string
+	Pages      []pageLink
+}
+
+type pageLink struct {
+	N       int
+	Href    string
+	Current bool
+	Gap     bool // an ellipsis between page numbers
+}
+
+// facetsShown is how many values of a facet are shown before "More".
+const facetsShown = 8
+
+// buildFacets turns the result's facet counts into checkbox lists. Every
+// selected value gets a checked box, even one the counts no longer list,
+// so that submitting the form never drops a filter silently.
+func buildFacets(p *page, st state, res *search.Result, label func(facet, value string) string) []facetView {
+	var out []facetView
+	for _, name := range facetOrder {
+		fv := facetView{Name: name, Legend: p.T("facet." + name)}
+		seen := map[string]bool{}
+		var vals []facetValue
+		if res != nil {
+			for _, v := range res.Facets[name] {
+				seen[v.Value] = true
+				vals = append(vals, facetValue{Name: name, Value: v.Value, Label: v.Label, Count: v.Count,
+					Checked: slices.Contains(st.Filters[name], v.Value)})
+			}
+		}
+		for _, v := range st.Filters[name] {
+			if !seen[v] {
+				vals = append(vals, facetValue{Name: name, Value: v, Label: label(name, v), Checked: true})
+			}
+		}
+		if len(vals) == 0 {
+			continue
+		}
+		for i := range vals {
+			vals[i].ID = "f-" + name + "-" + strconv.Itoa(i)
+			if vals[i].Label == "" {
+				vals[i].Label = vals[i].Value
+			}
+		}
+		// Checked values always stay in view.
+		for _, v := range vals {
+			if len(fv.Values) < facetsShown || v.Checked {
+				fv.Values = append(fv.Values, v)
+			} else {
+				fv.More = append(fv.More, v)
+			}
+		}
+		out = append(out, fv)
+	}
+	return out
+}
+
+// buildChips lists the selected filters, each a link that removes it.
+func buildChips(p *page, st state, label func(facet, value string) string) []chip {
+	var out []chip
+	for _, name := range facetOrder {
+		for _, v := range st.Filters[name] {
+			l := label(name, v)
+			out = append(out, chip{Facet: p.T("facet." + name), Label: l, Href: st.without(name, v).href(),
+				Remove: p.T("filters.remove", p.T("facet."+name), l)})
+		}
+	}
+	return out
+}
+
+// buildPager links the pages around the current one.
+func buildPager(p *page, st state, total uint64) *pager {
+	last := int((total + pageSize - 1) / pageSize)
+	last = min(last, maxPage)
+	if last <= 1 && st.Page <= 1 {
+		return nil
+	}
+	pg := &pager{}
+	if st.Page > 1 {
+		pg.Prev = st.withPage(min(st.Page-1, max(last, 1))).href()
+	}
+	if st.Page < last {
+		pg.Next = st.withPage(st.Page + 1).href()
+	}
+	prevN := 0
+	for n := 1; n <= last; n++ {
+		if n != 1 && n != last && (n < st.Page-2 || n > st.Page+2) {
+			continue
+		}
+		if prevN != 0 && n > prevN+1 {
+			pg.Pages = append(pg.Pages, pageLink{Gap: true})
+		}
+		pg.Pages = append(pg.Pages, pageLink{N: n, Href: st.withPage(n).href(), Current: n == st.Page})
+		prevN = n
+	}
+	return pg
+}
+
+// docHref links a passage in its document, remembering the result page
+// so the document can link back to it.
+func docHref(docID, passageID string, st *state) string {
+	h := "/documents/" + url.PathEscape(docID)
+	var q []string
+	if st != nil {
+		if st.explicitUI {
+			q = append(q, "ui="+url.QueryEscape(st.UI))
+		}
+		if from := st.encode(); from != "" {
+			q = append(q, "from="+url.QueryEscape(from))
+		}
+	}
+	if len(q) > 0 {
+		h += "?" + strings.Join(q, "&")
+	}
+	if passageID != "" {
+		h += "#" + url.PathEscape(passageID)
+	}
+	return h
+}
+
+// extras are the result fields that issue 4 adds to search.Result and
+// search.Hit ("did you mean", fuzzy retry, twin passages). They are read
+// from the JSON encoding of the result, whose field names are the API's
+// contract, so the page shows them as soon as the search package fills
+// them, without a change here.
+//
+// TODO(issue 4): once search.Result has Suggestion and Fuzzy and
+// search.Hit has Twin, read them directly in newSearchView and delete
+// this.
+type extras struct {
+	Suggestion string `json:"suggestion"`
+	Fuzzy      bool   `json:"fuzzy"`
+	Hits       []struct {
+		Twin *struct {
+			ID      string `json:"id"`
+			DocID   string `json:"doc_id"`
+			Lang    string `json:"lang"`
+			Title   string `json:"title"`
+			Heading string `json:"heading"`
+			Text    string `json:"text"`
+		} `json:"twin"`
+	} `json:"hits"`
+}
+
+// readExtras decodes the optional fields from a result (any value that
+// encodes like search.Result); a result without them gives zero values.
+func readExtras(res any) extras {
+	var x extras
+	b, err := json.Marshal(res)
+	if err == nil {
+		_ = json.Unmarshal(b, &x)
+	}
+	return x
+}
+
+// fillExtras puts the optional fields into the view.
+func fillExtras(v *searchView, st state, x extras) {
+	v.Fuzzy = x.Fuzzy
+	if s := strings.TrimSpace(x.Suggestion); s != "" && s != strings.TrimSpace(st.Q) {
+		v.Suggestion, v.SuggestionHref = s, st.withQuery(s).href()
+	}
+	for i, h := range x.Hits {
+		if i >= len(v.Hits) || h.Twin == nil || h.Twin.Text == "" {
+			continue
+		}
+		t := h.Twin
+		v.Hits[i].Twin = &twinView{Lang: t.Lang, Title: t.Title, Heading: t.Heading, Text: clip(t.Text, 400),
+			Href: docHref(t.DocID, t.ID, &st)}
+	}
+}
+
+// clip shortens s to about n bytes at a word boundary.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := strings.LastIndexAny(s[:n], " \n")
+	if cut < n/2 {
+		cut = n
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+	}
+	return strings.TrimSpace(s[:cut]) + " …"
+}
