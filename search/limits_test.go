@@ -99,7 +99,9 @@ func bleveQuery(t *testing.T, q string) *query.BooleanQuery {
 
 type fakeDict int
 
-func (d fakeDict) countPrefix(field, prefix string, limit int) (int, error) { return min(int(d), limit), nil }
+func (d fakeDict) countPrefix(field, prefix string, limit int) (int, error) {
+	return min(int(d), limit), nil
+}
 
 func TestCountClauses(t *testing.T) {
 	p := bleve.NewPrefixQuery("ab")
