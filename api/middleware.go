@@ -1,6 +1,9 @@
 package api
 
 import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"log/slog"
 	"math"
@@ -22,7 +25,7 @@ import (
 // metrics (which see the final status, panics included), panic recovery,
 // CORS, rate limit, body cap, query-string check.
 func (s *server) middleware(r chi.Router) {
-	r.Use(middleware.RequestID)
+	r.Use(requestID)
 	if len(s.opts.TrustedProxies) > 0 {
 		r.Use(middleware.ClientIPFromXFF(s.opts.TrustedProxies...))
 	} else {
@@ -60,6 +63,36 @@ func (s *server) middleware(r chi.Router) {
 	}
 	r.Use(s.limitBody)
 	r.Use(s.checkQueryString)
+}
+
+// requestID gives each request an id, in the log, in problem bodies and in
+// the X-Request-Id response header. A client's or proxy's X-Request-Id is
+// kept when it is a short token; anything else is replaced (chi's own
+// middleware would keep any header and prefixes the host name).
+func requestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-Id")
+		if !validRequestID(id) {
+			var b [12]byte
+			_, _ = rand.Read(b[:])
+			id = base64.RawURLEncoding.EncodeToString(b[:])
+		}
+		w.Header().Set("X-Request-Id", id)
+		ctx := context.WithValue(r.Context(), middleware.RequestIDKey, id)
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+func validRequestID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, c := range []byte(id) {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 // securityHeaders are set on every response. The Content-Security-Policy

@@ -198,6 +198,22 @@ func TestCursorMisuse(t *testing.T) {
 	}
 }
 
+// TestForgedCursor: a cursor is not secret; one forged to ask for a
+// relaxed run of a query that has nothing to relax must not break the
+// search (found by FuzzParse: "-0").
+func TestForgedCursor(t *testing.T) {
+	s := openCorpus(t, "../seeds")
+	for _, q := range []string{"-0", "-nato", "", "cyber"} {
+		c := cursor{Sort: []string{"1", "x"}, Relaxed: true, Key: queryKey(q, map[string][]string{})}
+		if q == "" {
+			c.Sort = []string{"a", "1", "x"}
+		}
+		if _, err := s.Search(context.Background(), Request{Query: q, After: c.encode()}); err != nil {
+			t.Errorf("%q with a forged relaxed cursor: %v", q, err)
+		}
+	}
+}
+
 func TestLimitsValidate(t *testing.T) {
 	if err := (Limits{}).Validate(); err != nil {
 		t.Errorf("default limits: %v", err)

@@ -373,6 +373,9 @@ func (s *Searcher) validate(r *Request) error {
 // the Searcher's Limits fails with an *InputError naming the limit.
 func (s *Searcher) Search(ctx context.Context, r Request) (*Result, error) {
 	began := time.Now()
+	if err := ctx.Err(); err != nil {
+		return nil, err // already past its deadline: do not start
+	}
 	lim := s.opts.Limits
 	if err := lim.checkQueryBytes(r.Query); err != nil {
 		return nil, err
@@ -406,7 +409,7 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Result, error) {
 	var res *Result
 	var err error
 	if after != nil {
-		res, err = s.run(ctx, q, r, after.Relaxed, after)
+		res, err = s.run(ctx, q, r, after.Relaxed && len(q.Groups) > 1, after)
 	} else {
 		res, err = s.run(ctx, q, r, false, nil)
 		if err == nil && res.Total == 0 && len(q.Groups) > 1 {
