@@ -57,24 +57,24 @@ func TestMetrics(t *testing.T) {
 	sr := h.Searcher()
 	gen, man := sr.Generation()
 	for series, want := range map[string]float64{
-		`vigie_http_requests_total{code="200",method="GET",route="/api/v1/documents/{id}"}`: 2,
-		`vigie_http_requests_total{code="200",method="GET",route="/api/v1/search"}`:         2,
-		`vigie_http_requests_total{code="400",method="GET",route="/api/v1/search"}`:         1,
-		`vigie_http_requests_total{code="404",method="GET",route="unmatched"}`:              50,
+		`vigie_http_requests_total{code="200",method="GET",route="/api/v1/documents/{id}"}`:         2,
+		`vigie_http_requests_total{code="200",method="GET",route="/api/v1/search"}`:                 2,
+		`vigie_http_requests_total{code="400",method="GET",route="/api/v1/search"}`:                 1,
+		`vigie_http_requests_total{code="404",method="GET",route="unmatched"}`:                      50,
 		`vigie_http_request_duration_seconds_count{code="200",method="GET",route="/api/v1/search"}`: 2,
-		`vigie_search_duration_seconds_count{outcome="ok"}`:                                 2,
-		`vigie_search_duration_seconds_count{outcome="invalid"}`:                            1,
-		`vigie_search_duration_seconds_count{outcome="timeout"}`:                            0,
-		`vigie_search_hits_count`:                                                           2,
-		`vigie_index_ready`:                                                                 1,
-		`vigie_index_generation_info{generation="` + gen + `"}`:                             1,
-		`vigie_index_documents`:                                                             float64(len(man.Documents)),
-		`vigie_index_passages`:                                                              float64(man.Passages),
-		`vigie_reindex_duration_seconds_count{outcome="ok"}`:                                1,
-		`vigie_reindex_duration_seconds_sum{outcome="ok"}`:                                  3,
-		`vigie_reindex_duration_seconds_count{outcome="error"}`:                             1,
-		`vigie_build_info{version="v1.2.3"}`:                                                1,
-		`vigie_http_requests_in_flight`:                                                     1, // the scrape itself
+		`vigie_search_duration_seconds_count{outcome="ok"}`:                                         2,
+		`vigie_search_duration_seconds_count{outcome="invalid"}`:                                    1,
+		`vigie_search_duration_seconds_count{outcome="timeout"}`:                                    0,
+		`vigie_search_hits_count`: 2,
+		`vigie_index_ready`:       1,
+		`vigie_index_generation_info{generation="` + gen + `"}`: 1,
+		`vigie_index_documents`:                                 float64(len(man.Documents)),
+		`vigie_index_passages`:                                  float64(man.Passages),
+		`vigie_reindex_duration_seconds_count{outcome="ok"}`:    1,
+		`vigie_reindex_duration_seconds_sum{outcome="ok"}`:      3,
+		`vigie_reindex_duration_seconds_count{outcome="error"}`: 1,
+		`vigie_build_info{version="v1.2.3"}`:                    1,
+		`vigie_http_requests_in_flight`:                         1, // the scrape itself
 	} {
 		if got := value(text, series); got != want {
 			t.Errorf("%s = %v, want %v", series, got, want)
