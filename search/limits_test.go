@@ -231,3 +231,19 @@ func TestLimitsValidate(t *testing.T) {
 		t.Errorf("fuzziness 2: %v", err)
 	}
 }
+
+// BenchmarkCheckClauses: the cost of counting clauses (prefixes read the
+// index dictionary) before a search.
+func BenchmarkCheckClauses(b *testing.B) {
+	s := openCorpus(b, "../seeds")
+	for _, q := range []string{"cyber attacks", "cy*", "c* cy* cyb* cybe* cyber*"} {
+		b.Run(q, func(b *testing.B) {
+			parsed := Parse(q)
+			for b.Loop() {
+				if err := s.checkClauses(parsed, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
