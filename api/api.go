@@ -2,22 +2,24 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/vigie/vigie/indexer"
 	"github.com/vigie/vigie/search"
 	"github.com/vigie/vigie/web"
 )
 
-// Options configure the router.
+// Options configure the router. The zero value is a working server: no
+// CORS, no rate limit, no query text in logs.
 type Options struct {
 	Logger *slog.Logger
 	// SearchTimeout bounds each search; zero means 2 seconds.
@@ -25,6 +27,52 @@ type Options struct {
 	// Labels names actor and forum ids in the web pages where the search
 	// result does not (selected filters, document metadata).
 	Labels search.Labeler
+	// LogQueries adds the query text (the q parameter) to request logs.
+	LogQueries bool
+	// MaxBodyBytes caps request bodies; zero means 1 MiB.
+	MaxBodyBytes int64
+	// CORSOrigins lists the origins allowed to call the API from a browser
+	// (scheme://host[:port], one "*" wildcard allowed, "*" alone for any).
+	// Empty: no CORS headers, cross-origin browser calls are refused.
+	CORSOrigins []string
+	// RateLimit is the number of requests one client may make per
+	// RateWindow; zero disables rate limiting. Probes (/healthz, /readyz)
+	// and /metrics are never limited.
+	RateLimit int
+	// RateWindow is the rate-limit window; zero means one minute.
+	RateWindow time.Duration
+	// TrustedProxies are the CIDR prefixes of reverse proxies whose
+	// X-Forwarded-For header names the client (for rate limits and logs).
+	// Empty: the client is the TCP peer.
+	TrustedProxies []string
+	// Metrics receives the server's metrics; nil creates a new set.
+	Metrics *Metrics
+}
+
+// DefaultMaxBodyBytes caps request bodies when Options leave it zero.
+const DefaultMaxBodyBytes = 1 << 20
+
+// Validate reports options that cannot be used: a malformed CORS origin
+// or proxy prefix, a negative limit.
+func (o Options) Validate() error {
+	for _, p := range o.TrustedProxies {
+		if _, err := netip.ParsePrefix(p); err != nil {
+			return fmt.Errorf("trusted proxy %q: want a CIDR prefix such as 10.0.0.0/8", p)
+		}
+	}
+	for _, origin := range o.CORSOrigins {
+		if origin == "*" {
+			continue
+		}
+		scheme, rest, ok := strings.Cut(origin, "://")
+		if !ok || (scheme != "http" && scheme != "https") || rest == "" || strings.ContainsAny(rest, "/?#") || strings.Count(origin, "*") > 1 {
+			return fmt.Errorf("CORS origin %q: want scheme://host[:port], such as https://example.org", origin)
+		}
+	}
+	if o.RateLimit < 0 || o.MaxBodyBytes < 0 || o.SearchTimeout < 0 || o.RateWindow < 0 {
+		return fmt.Errorf("negative limit in the API options")
+	}
+	return nil
 }
 
 // Handle lets the caller install the searcher once an index is open and
@@ -43,13 +91,23 @@ func (h *Handle) Searcher() *search.Searcher { return h.searcher.Load() }
 // SetDraining marks the server as shutting down: /readyz answers 503.
 func (h *Handle) SetDraining() { h.draining.Store(true) }
 
+// Draining reports whether SetDraining was called.
+func (h *Handle) Draining() bool { return h.draining.Load() }
+
 type server struct {
-	h    *Handle
-	log  *slog.Logger
-	opts Options
+	h       *Handle
+	log     *slog.Logger
+	opts    Options
+	metrics *Metrics
+	router  chi.Router
 }
 
 // NewRouter returns the HTTP handler for every route.
+//
+// Every response carries the security headers; errors are problem+json
+// from writeError; requests are logged and counted by route pattern. Routes
+// under /api must be described in the OpenAPI document (openapi.json): a
+// test walks the router to check it.
 func NewRouter(h *Handle, opts Options) http.Handler {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -57,18 +115,22 @@ func NewRouter(h *Handle, opts Options) http.Handler {
 	if opts.SearchTimeout <= 0 {
 		opts.SearchTimeout = 2 * time.Second
 	}
-	s := &server{h: h, log: opts.Logger, opts: opts}
+	if opts.MaxBodyBytes <= 0 {
+		opts.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if opts.RateWindow <= 0 {
+		opts.RateWindow = time.Minute
+	}
+	if opts.Metrics == nil {
+		opts.Metrics = NewMetrics("")
+	}
+	opts.Metrics.watch(h)
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID)
-	r.Use(s.logRequests)
-	r.Use(s.recoverer)
-	r.Use(securityHeaders)
+	s := &server{h: h, log: opts.Logger, opts: opts, metrics: opts.Metrics, router: r}
+	s.middleware(r)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) { s.writeError(w, r, search.ErrNotFound) })
-	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/problem+json")
-		w.WriteHeader(http.StatusMethodNotAllowed)
-		_, _ = w.Write([]byte(`{"type":"about:blank","title":"Method not allowed","status":405}` + "\n"))
-	})
+	r.MethodNotAllowed(s.methodNotAllowed)
+
 	// The web interface: the search page, documents and their assets.
 	ui := web.New(h.Searcher, web.Options{Logger: opts.Logger, SearchTimeout: opts.SearchTimeout, Labels: opts.Labels})
 	r.Handle("/", ui)
@@ -77,6 +139,8 @@ func NewRouter(h *Handle, opts Options) http.Handler {
 	r.Handle("/static/*", ui)
 	r.Get("/healthz", s.health)
 	r.Get("/readyz", s.ready)
+	r.Method(http.MethodGet, "/metrics", s.metrics.Handler())
+	r.Get("/api/openapi.json", s.openAPI)
 	r.Route("/api/v1", func(r chi.Router) {
 		r.Get("/search", s.search)
 		r.Get("/facets", s.facets)
@@ -85,25 +149,6 @@ func NewRouter(h *Handle, opts Options) http.Handler {
 		r.Get("/passages/{id}", s.passage)
 	})
 	return r
-}
-
-func securityHeaders(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("X-Content-Type-Options", "nosniff")
-		w.Header().Set("Referrer-Policy", "no-referrer")
-		next.ServeHTTP(w, r)
-	})
-}
-
-func (s *server) logRequests(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		began := time.Now()
-		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
-		next.ServeHTTP(ww, r)
-		s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", ww.Status(),
-			"bytes", ww.BytesWritten(), "duration_ms", time.Since(began).Milliseconds(),
-			"request_id", middleware.GetReqID(r.Context()))
-	})
 }
 
 func (s *server) searcher() (*search.Searcher, error) {
@@ -124,7 +169,7 @@ func (s *server) health(w http.ResponseWriter, r *http.Request) {
 func (s *server) ready(w http.ResponseWriter, r *http.Request) {
 	sr := s.h.Searcher()
 	switch {
-	case s.h.draining.Load():
+	case s.h.Draining():
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "draining"})
 	case sr == nil:
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "starting"})
@@ -135,7 +180,7 @@ func (s *server) ready(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// intParam reads an optional positive integer query parameter.
+// intParam reads an optional integer query parameter.
 func intParam(r *http.Request, name string, def int) (int, error) {
 	v := r.URL.Query().Get(name)
 	if v == "" {
@@ -155,7 +200,7 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	qv := r.URL.Query()
-	req := search.Request{Query: qv.Get("q"), UI: uiLang(qv.Get("ui")), Filters: map[string][]string{}}
+	req := search.Request{Query: qv.Get("q"), UI: uiLang(qv.Get("ui")), After: qv.Get("after"), Filters: map[string][]string{}}
 	if req.Page, err = intParam(r, "page", 1); err != nil {
 		s.writeError(w, r, err)
 		return
@@ -175,7 +220,9 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.opts.SearchTimeout)
 	defer cancel()
+	began := time.Now()
 	res, err := sr.Search(ctx, req)
+	s.metrics.observeSearch(time.Since(began), res, err)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/go-chi/chi/v5/middleware"
@@ -13,10 +14,12 @@ import (
 
 // problem is an RFC 9457 problem details body.
 type problem struct {
-	Type      string `json:"type"`
-	Title     string `json:"title"`
-	Status    int    `json:"status"`
-	Detail    string `json:"detail,omitempty"`
+	Type   string `json:"type"`
+	Title  string `json:"title"`
+	Status int    `json:"status"`
+	Detail string `json:"detail,omitempty"`
+	// Limit names the limit a request went beyond (max_query_bytes…).
+	Limit     string `json:"limit,omitempty"`
 	RequestID string `json:"request_id,omitempty"`
 }
 
@@ -27,33 +30,48 @@ func (e badRequest) Error() string { return e.msg }
 
 // writeError maps an error to a status and writes it as problem+json. It
 // is the only place errors become responses: user mistakes get their own
-// message, anything else a generic one (the cause goes to the log).
+// message, anything else a generic one (the cause goes to the log). The
+// title is the status's standard phrase, as RFC 9457 asks for the
+// about:blank type; detail says what happened.
 func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var in *search.InputError
 	var br badRequest
+	var tooBig *http.MaxBytesError
 	p := problem{RequestID: middleware.GetReqID(r.Context())}
 	switch {
 	case errors.As(err, &in):
-		p.Status, p.Title, p.Detail = http.StatusBadRequest, "Invalid request", in.Msg
+		p.Status, p.Detail, p.Limit = http.StatusBadRequest, in.Msg, in.Limit
 	case errors.As(err, &br):
-		p.Status, p.Title, p.Detail = http.StatusBadRequest, "Invalid request", br.msg
+		p.Status, p.Detail = http.StatusBadRequest, br.msg
+	case errors.As(err, &tooBig):
+		p.Status, p.Detail = http.StatusRequestEntityTooLarge, fmt.Sprintf("The request body is larger than %d bytes.", tooBig.Limit)
 	case errors.Is(err, search.ErrNotFound):
-		p.Status, p.Title, p.Detail = http.StatusNotFound, "Not found", "No such resource."
+		p.Status, p.Detail = http.StatusNotFound, "No such resource."
+	case errors.Is(err, errMethodNotAllowed):
+		p.Status, p.Detail = http.StatusMethodNotAllowed, "This resource does not answer this method; see the Allow header."
+	case errors.Is(err, errRateLimited):
+		p.Status = http.StatusTooManyRequests
+		p.Detail = fmt.Sprintf("At most %d requests per %s from one client; retry after the number of seconds in Retry-After.", s.opts.RateLimit, s.opts.RateWindow)
+		w.Header().Set("Retry-After", retryAfter(w.Header(), s.opts.RateWindow))
 	case errors.Is(err, search.ErrUnavailable):
-		p.Status, p.Title, p.Detail = http.StatusServiceUnavailable, "Index not ready", "The index is being built; try again shortly."
+		p.Status, p.Detail = http.StatusServiceUnavailable, "The index is being built; try again shortly."
 		w.Header().Set("Retry-After", "5")
 	case errors.Is(err, context.DeadlineExceeded):
-		p.Status, p.Title, p.Detail = http.StatusServiceUnavailable, "Search took too long", "The search exceeded its time limit; narrow the query."
+		p.Status = http.StatusServiceUnavailable
+		p.Detail = fmt.Sprintf("The search took longer than its %s time limit; narrow the query (fewer words, longer prefixes, filters).", s.opts.SearchTimeout)
 	case errors.Is(err, context.Canceled):
-		p.Status, p.Title = 499, "Client closed request"
+		p.Status = 499 // client closed request
 	default:
-		p.Status, p.Title, p.Detail = http.StatusInternalServerError, "Internal error", "Something went wrong on our side."
-		s.log.Error("request failed", "err", err, "path", r.URL.Path, "request_id", p.RequestID)
+		p.Status, p.Detail = http.StatusInternalServerError, "Something went wrong on our side."
+		if !errors.Is(err, errPanic) { // the recoverer logged it
+			s.log.Error("request failed", "err", err, "method", r.Method, "path", r.URL.Path, "request_id", p.RequestID)
+		}
 	}
-	p.Type = "about:blank"
 	if p.Status == 499 {
-		return // nobody is listening
+		w.WriteHeader(p.Status) // for the log and metrics; nobody is listening
+		return
 	}
+	p.Type, p.Title = "about:blank", http.StatusText(p.Status)
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(p.Status)
 	_ = json.NewEncoder(w).Encode(p)
@@ -65,20 +83,4 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(v)
-}
-
-// recoverer turns a panic into a logged 500 problem.
-func (s *server) recoverer(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		defer func() {
-			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
-					panic(v)
-				}
-				s.log.Error("panic", "value", v, "path", r.URL.Path, "request_id", middleware.GetReqID(r.Context()))
-				s.writeError(w, r, errors.New("panic"))
-			}
-		}()
-		next.ServeHTTP(w, r)
-	})
 }

@@ -63,7 +63,7 @@ func textQuery(q Query, anyGroup bool) query.Query {
 		if n == 0 {
 			lq.AddMust(bleve.NewMatchAllQuery())
 		}
-		if anyGroup {
+		if anyGroup && n > 0 { // with no group there is no should clause to require
 			lq.SetMinShould(1)
 		}
 		lang := bleve.NewTermQuery(lang)

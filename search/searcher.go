@@ -27,7 +27,12 @@ var (
 )
 
 // InputError is a problem with a request that the user can fix.
-type InputError struct{ Msg string }
+type InputError struct {
+	Msg string
+	// Limit names the limit the request went beyond (LimitQueryBytes…),
+	// or is empty.
+	Limit string
+}
 
 func (e *InputError) Error() string { return e.Msg }
 
@@ -66,6 +71,9 @@ type Request struct {
 	Page, Size int
 	// UI is the language of facet labels ("en" or "fr").
 	UI string
+	// After is the cursor of a previous page (Result.Next): the page
+	// starts after that page's last hit. Page must then be 1 (or 0).
+	After string
 }
 
 // Hit is one passage in a result.
@@ -109,6 +117,9 @@ type Result struct {
 	Relaxed bool `json:"relaxed"`
 	Page    int  `json:"page"`
 	Size    int  `json:"size"`
+	// Next is the cursor of the following page (pass it as Request.After),
+	// empty on the last page. Page is 0 in a result reached by a cursor.
+	Next string `json:"next,omitempty"`
 }
 
 // Labeler names facet values (entity ids) in a language. *entity.Gazetteer
@@ -125,8 +136,11 @@ type Options struct {
 	// given as names ("OTAN" for nato), and expands queries that name an
 	// entity to its other forms. Nil disables all three.
 	Gazetteer *entity.Gazetteer
-	// MaxSize caps Request.Size.
+	// MaxSize caps Request.Size; it is Limits.MaxSize, kept for
+	// callers that set only this.
 	MaxSize int
+	// Limits bound each request; zero fields take DefaultLimits.
+	Limits Limits
 }
 
 // Searcher answers searches from the live index generation.
@@ -141,12 +155,14 @@ type Searcher struct {
 
 // New returns a Searcher over gen; it takes ownership of gen.
 func New(gen *indexer.Generation, opts Options) *Searcher {
-	if opts.MaxSize <= 0 {
-		opts.MaxSize = 100
+	if opts.Limits.MaxSize == 0 && opts.MaxSize > 0 {
+		opts.Limits.MaxSize = opts.MaxSize
 	}
 	if opts.Labels == nil && opts.Gazetteer != nil {
 		opts.Labels = opts.Gazetteer
 	}
+	opts.Limits = opts.Limits.withDefaults()
+	opts.MaxSize = opts.Limits.MaxSize
 	s := &Searcher{opts: opts, alias: bleve.NewIndexAlias(gen.Index)}
 	s.setGen(gen)
 	return s
@@ -335,11 +351,8 @@ func (s *Searcher) validate(r *Request) error {
 	if r.Size == 0 {
 		r.Size = 10
 	}
-	if r.Page < 1 {
-		return inputErrorf("page must be 1 or more")
-	}
-	if r.Size < 1 || r.Size > s.opts.MaxSize {
-		return inputErrorf("size must be between 1 and %d", s.opts.MaxSize)
+	if err := s.opts.Limits.checkPaging(r); err != nil {
+		return err
 	}
 	for name, vals := range r.Filters {
 		if _, ok := facetField[name]; !ok {
@@ -373,10 +386,22 @@ func (s *Searcher) validate(r *Request) error {
 }
 
 // Search runs a request: parse, build per-language queries, add filters,
-// fetch a page of hits with highlights and facet counts.
+// fetch a page of hits with highlights and facet counts. A request beyond
+// the Searcher's Limits fails with an *InputError naming the limit.
 func (s *Searcher) Search(ctx context.Context, r Request) (*Result, error) {
 	began := time.Now()
-	q := expandEntities(Parse(r.Query), s.opts.Gazetteer)
+	if err := ctx.Err(); err != nil {
+		return nil, err // already past its deadline: do not start
+	}
+	lim := s.opts.Limits
+	if err := lim.checkQueryBytes(r.Query); err != nil {
+		return nil, err
+	}
+	q := Parse(r.Query)
+	if err := lim.checkTerms(q); err != nil {
+		return nil, err
+	}
+	q = expandEntities(q, s.opts.Gazetteer)
 	filters := map[string][]string{}
 	for k, v := range r.Filters {
 		if len(v) > 0 {
@@ -390,22 +415,68 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Result, error) {
 	if err := s.validate(&r); err != nil {
 		return nil, err
 	}
-	res, relaxed, err := s.run(ctx, q, r, false)
-	if err != nil {
-		return nil, err
-	}
-	if res.Total == 0 && len(q.Groups) > 1 {
-		res, relaxed, err = s.run(ctx, q, r, true)
+	var after *cursor
+	if r.After != "" {
+		c, err := decodeCursor(r.After, queryKey(r.Query, r.Filters), len(sortOrder(q)))
 		if err != nil {
 			return nil, err
 		}
+		after = &c
 	}
-	res.Relaxed = relaxed
+	if err := s.checkClauses(q, r.Filters); err != nil {
+		return nil, err
+	}
+	var res *Result
+	var err error
+	if after != nil {
+		res, err = s.run(ctx, q, r, after.Relaxed && len(q.Groups) > 1, after)
+	} else {
+		res, err = s.run(ctx, q, r, false, nil)
+		if err == nil && res.Total == 0 && len(q.Groups) > 1 {
+			res, err = s.run(ctx, q, r, true, nil)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
 	res.TookMS = float64(time.Since(began).Microseconds()) / 1000
 	return res, nil
 }
 
-func (s *Searcher) run(ctx context.Context, q Query, r Request, anyGroup bool) (*Result, bool, error) {
+// checkClauses counts the clauses of the strictest query built for q and
+// filters (text and filters; a relaxed query has the same clauses).
+func (s *Searcher) checkClauses(q Query, filters map[string][]string) error {
+	f, err := filterQuery(filters, "")
+	if err != nil {
+		return err
+	}
+	b := bleve.NewBooleanQuery()
+	if t := textQuery(q, false); t != nil {
+		b.AddMust(t)
+	}
+	if f != nil {
+		b.AddFilter(f)
+	}
+	return s.opts.Limits.checkClauses(b, s)
+}
+
+// sortOrder is the order of hits: by score for a text query (ties by
+// id), in document order for an empty one.
+func sortOrder(q Query) bsearch.SortOrder {
+	if q.Empty() {
+		return bsearch.SortOrder{
+			&bsearch.SortField{Field: indexer.FieldDocID, Type: bsearch.SortFieldAsString},
+			&bsearch.SortField{Field: indexer.FieldOrdinal, Type: bsearch.SortFieldAsNumber},
+			&bsearch.SortDocID{},
+		}
+	}
+	return bsearch.SortOrder{&bsearch.SortScore{Desc: true}, &bsearch.SortDocID{}}
+}
+
+// run fetches one page: after the cursor when there is one, else page
+// r.Page. One hit more than the page is fetched to know whether a next
+// page exists.
+func (s *Searcher) run(ctx context.Context, q Query, r Request, anyGroup bool, after *cursor) (*Result, error) {
 	text := textQuery(q, anyGroup)
 	combine := func(except string) (query.Query, error) {
 		f, err := filterQuery(r.Filters, except)
@@ -427,15 +498,22 @@ func (s *Searcher) run(ctx context.Context, q Query, r Request, anyGroup bool) (
 	}
 	main, err := combine("")
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
-	req := bleve.NewSearchRequestOptions(main, r.Size, (r.Page-1)*r.Size, false)
+	req := bleve.NewSearchRequestOptions(main, r.Size+1, (r.Page-1)*r.Size, false)
 	req.Fields = indexer.StoredFields
 	req.IncludeLocations = text != nil
-	if text == nil {
-		req.SortBy([]string{indexer.FieldDocID, indexer.FieldOrdinal})
-	} else {
-		req.SortBy([]string{"-_score", "_id"})
+	order := sortOrder(q)
+	req.SortByCustom(order)
+	scoreAt := -1
+	for i, o := range order {
+		if o.RequiresScoring() {
+			scoreAt = i
+		}
+	}
+	if after != nil {
+		req.From = 0
+		req.SetSearchAfter(after.Sort)
 	}
 	// Facets without a selection are counted on the main query; a facet
 	// with a selection is counted without its own filter (disjunctive), so
@@ -450,11 +528,19 @@ func (s *Searcher) run(ctx context.Context, q Query, r Request, anyGroup bool) (
 	}
 	res, err := s.alias.SearchInContext(ctx, req)
 	if err != nil {
-		return nil, false, fmt.Errorf("search: %w", err)
+		return nil, fmt.Errorf("search: %w", err)
 	}
-	out := &Result{Total: res.Total, Page: r.Page, Size: r.Size, Facets: map[string][]FacetValue{}}
+	out := &Result{Total: res.Total, Page: r.Page, Size: r.Size, Relaxed: anyGroup, Facets: map[string][]FacetValue{}}
+	if after != nil {
+		out.Page = 0
+	}
+	hits := res.Hits
+	if len(hits) > r.Size {
+		hits = hits[:r.Size]
+		out.Next = cursor{Sort: sortValues(hits[len(hits)-1], scoreAt), Relaxed: anyGroup, Key: queryKey(r.Query, r.Filters)}.encode()
+	}
 	entities := entityIDs(q)
-	for _, h := range res.Hits {
+	for _, h := range hits {
 		hit := toHit(h)
 		textMarks := spans(h.Locations, indexer.LangField(indexer.FieldText, hit.Lang), len(hit.Text))
 		headMarks := spans(h.Locations, indexer.LangField(indexer.FieldHeading, hit.Lang), len(hit.Heading))
@@ -473,17 +559,17 @@ func (s *Searcher) run(ctx context.Context, q Query, r Request, anyGroup bool) (
 	for _, name := range separate {
 		fq, err := combine(name)
 		if err != nil {
-			return nil, false, err
+			return nil, err
 		}
 		freq := bleve.NewSearchRequestOptions(fq, 0, 0, false)
 		freq.AddFacet(name, bleve.NewFacetRequest(facetField[name], facetSize[name]))
 		fres, err := s.alias.SearchInContext(ctx, freq)
 		if err != nil {
-			return nil, false, fmt.Errorf("facet %s: %w", name, err)
+			return nil, fmt.Errorf("facet %s: %w", name, err)
 		}
 		out.Facets[name] = s.facetValues(name, fres.Facets[name], r.UI)
 	}
-	return out, anyGroup, nil
+	return out, nil
 }
 
 // entityMarks adds to marks the mentions in text of the given entities.

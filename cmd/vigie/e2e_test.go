@@ -137,3 +137,78 @@ func TestEndToEnd(t *testing.T) {
 		t.Error("vigie serve did not exit after SIGTERM")
 	}
 }
+
+// TestSecondSignalExitsAtOnce: the first SIGTERM starts a graceful
+// shutdown (/readyz turns 503 during the drain delay); a second one ends
+// the process at once instead of waiting for the drain.
+func TestSecondSignalExitsAtOnce(t *testing.T) {
+	bin := buildBinary(t)
+	serve := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--seeds", "../../seeds", "--data", filepath.Join(t.TempDir(), "data"),
+		"--drain-delay", "60s", "--log-format", "json")
+	stdout, _ := serve.StdoutPipe()
+	var stderr bytes.Buffer
+	serve.Stderr = &stderr
+	if err := serve.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer serve.Process.Kill()
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if m := regexp.MustCompile(`http://(\S+)/`).FindStringSubmatch(sc.Text()); m != nil {
+				addr <- m[1]
+			}
+		}
+	}()
+	var base string
+	select {
+	case a := <-addr:
+		base = "http://" + a
+	case <-time.After(60 * time.Second):
+		t.Fatalf("vigie serve did not become ready; stderr:\n%s", stderr.String())
+	}
+	status := func(path string) int {
+		res, err := http.Get(base + path)
+		if err != nil {
+			return 0
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	if got := status("/readyz"); got != 200 {
+		t.Fatalf("/readyz: %d", got)
+	}
+	if err := serve.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for status("/readyz") != 503 {
+		if time.Now().After(deadline) {
+			t.Fatal("/readyz did not turn 503 after SIGTERM")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	done := make(chan error, 1)
+	go func() { done <- serve.Wait() }()
+	select {
+	case err := <-done:
+		t.Fatalf("vigie serve exited (%v) during its 60s drain delay after one signal", err)
+	case <-time.After(300 * time.Millisecond):
+	}
+	if err := serve.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-done:
+		ws, ok := serve.ProcessState.Sys().(syscall.WaitStatus)
+		if !ok || !ws.Signaled() || ws.Signal() != syscall.SIGTERM {
+			t.Errorf("after a second SIGTERM: %v, want killed by SIGTERM", serve.ProcessState)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a second SIGTERM did not end vigie serve at once")
+	}
+	if !strings.Contains(stderr.String(), `"msg":"shutting down: draining"`) {
+		t.Errorf("no drain in the log:\n%s", stderr.String())
+	}
+}

@@ -15,8 +15,8 @@ func cmdIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.SetOutput(stderr)
 	seeds := fs.String("seeds", env("VIGIE_SEEDS", "seeds"), "corpus folder, read recursively (.txt, .md) (env VIGIE_SEEDS)")
 	data := fs.String("data", env("VIGIE_DATA", "data"), "data folder for index generations (env VIGIE_DATA)")
-	logFormat := fs.String("log-format", "text", "log format: text or json")
-	logLevel := fs.String("log-level", "warn", "log level: debug, info, warn, error")
+	logFormat := fs.String("log-format", env("VIGIE_LOG_FORMAT", "text"), "log format: text or json (env VIGIE_LOG_FORMAT)")
+	logLevel := fs.String("log-level", env("VIGIE_LOG_LEVEL", "warn"), "log level: debug, info, warn, error (env VIGIE_LOG_LEVEL)")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err

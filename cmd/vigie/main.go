@@ -7,7 +7,7 @@
 //	vigie version
 //
 // VIGIE_ADDR, VIGIE_DATA and VIGIE_SEEDS set the defaults of --addr,
-// --data and --seeds.
+// --data and --seeds; the README lists every flag and VIGIE_* variable.
 package main
 
 import (
@@ -36,7 +36,9 @@ Usage:
   vigie healthcheck [--addr HOST:PORT]                          exit 0 if a local server answers /healthz
   vigie version                                                 print the version
 
-Environment: VIGIE_ADDR, VIGIE_DATA, VIGIE_SEEDS set the defaults of --addr, --data, --seeds.
+Environment: VIGIE_ADDR, VIGIE_DATA, VIGIE_SEEDS set the defaults of --addr, --data, --seeds;
+serve also reads VIGIE_LOG_FORMAT, VIGIE_LOG_LEVEL, VIGIE_LOG_QUERIES, VIGIE_CORS_ORIGINS,
+VIGIE_RATE_LIMIT, VIGIE_TRUSTED_PROXIES and VIGIE_DRAIN_DELAY.
 Run "vigie COMMAND --help" for a command's flags.
 `
 
@@ -52,6 +54,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// The first signal cancels ctx: commands finish cleanly (serve drains).
+	// From then on signals are no longer caught, so a second one ends the
+	// process at once.
+	context.AfterFunc(ctx, stop)
 	var err error
 	switch args[0] {
 	case "serve":

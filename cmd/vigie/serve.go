@@ -9,6 +9,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/vigie/vigie/api"
@@ -17,16 +20,42 @@ import (
 	"github.com/vigie/vigie/search"
 )
 
+// serveConfig is everything serve needs besides its listener.
+type serveConfig struct {
+	seeds, data string
+	// drainDelay is how long /readyz answers 503 before the server stops
+	// accepting connections, so that load balancers move away first.
+	drainDelay time.Duration
+	// drain bounds the wait for in-flight requests.
+	drain  time.Duration
+	api    api.Options
+	limits search.Limits
+}
+
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("vigie serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	def := search.DefaultLimits
+	var ev envReader
 	addr := fs.String("addr", env("VIGIE_ADDR", ":8080"), "listen address HOST:PORT (env VIGIE_ADDR)")
 	seeds := fs.String("seeds", env("VIGIE_SEEDS", "seeds"), "corpus folder used when there is no index yet (env VIGIE_SEEDS)")
 	data := fs.String("data", env("VIGIE_DATA", "data"), "data folder for index generations (env VIGIE_DATA)")
-	logFormat := fs.String("log-format", "text", "log format: text or json")
-	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
+	logFormat := fs.String("log-format", env("VIGIE_LOG_FORMAT", "text"), "log format: text or json (env VIGIE_LOG_FORMAT)")
+	logLevel := fs.String("log-level", env("VIGIE_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env VIGIE_LOG_LEVEL)")
+	logQueries := fs.Bool("log-queries", ev.bool("VIGIE_LOG_QUERIES", true), "include the query text (q) in request logs (env VIGIE_LOG_QUERIES)")
 	searchTimeout := fs.Duration("search-timeout", 2*time.Second, "time limit of one search")
 	drain := fs.Duration("shutdown-timeout", 10*time.Second, "time given to in-flight requests on shutdown")
+	drainDelay := fs.Duration("drain-delay", ev.duration("VIGIE_DRAIN_DELAY", 0), "on shutdown, answer /readyz 503 for this long before refusing connections (env VIGIE_DRAIN_DELAY)")
+	cors := fs.String("cors-origins", env("VIGIE_CORS_ORIGINS", ""), "comma-separated origins allowed to call the API from a browser; empty: none (env VIGIE_CORS_ORIGINS)")
+	rateLimit := fs.Int("rate-limit", ev.int("VIGIE_RATE_LIMIT", 0), "requests per minute one client may make; 0: no limit (env VIGIE_RATE_LIMIT)")
+	proxies := fs.String("trusted-proxies", env("VIGIE_TRUSTED_PROXIES", ""), "comma-separated CIDR prefixes of reverse proxies whose X-Forwarded-For names the client (env VIGIE_TRUSTED_PROXIES)")
+	maxBody := fs.Int64("max-body-bytes", api.DefaultMaxBodyBytes, "largest request body accepted")
+	maxQuery := fs.Int("max-query-bytes", def.MaxQueryBytes, "longest query text, in bytes")
+	maxTerms := fs.Int("max-terms", def.MaxTerms, "most words in a query")
+	maxSize := fs.Int("max-size", def.MaxSize, "most hits per page")
+	maxWindow := fs.Int("max-window", def.MaxWindow, "largest page × size (deeper pages: the next cursor)")
+	maxClauses := fs.Int("max-clauses", def.MaxClauses, "most query clauses after analysis and prefix expansion")
+	maxFuzziness := fs.Int("max-fuzziness", def.MaxFuzziness, "largest edit distance of a fuzzy term, 1 or 2")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -35,30 +64,77 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stderr, "vigie serve: unexpected argument %q\n", rest[0])
 		return errUsage
 	}
+	if err := errors.Join(ev.errs...); err != nil {
+		return err
+	}
 	log, err := newLogger(stderr, *logFormat, *logLevel)
 	if err != nil {
 		return err
 	}
-
-	h := &api.Handle{}
-	srv := &http.Server{
-		Handler:           api.NewRouter(h, api.Options{Logger: log, SearchTimeout: *searchTimeout, Labels: entity.Default()}),
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	cfg := serveConfig{
+		seeds: *seeds, data: *data, drain: *drain, drainDelay: *drainDelay,
+		api: api.Options{
+			Logger: log, SearchTimeout: *searchTimeout, LogQueries: *logQueries, MaxBodyBytes: *maxBody,
+			CORSOrigins: splitList(*cors), RateLimit: *rateLimit, TrustedProxies: splitList(*proxies),
+			Metrics: api.NewMetrics(version), Labels: entity.Default(),
+		},
+		limits: search.Limits{MaxQueryBytes: *maxQuery, MaxTerms: *maxTerms, MaxSize: *maxSize, MaxWindow: *maxWindow,
+			MaxClauses: *maxClauses, MaxFuzziness: *maxFuzziness},
+	}
+	if err := cfg.api.Validate(); err != nil {
+		return err
+	}
+	if err := cfg.limits.Validate(); err != nil {
+		return err
+	}
+	if *searchTimeout <= 0 || *drain <= 0 || *drainDelay < 0 {
+		return errors.New("--search-timeout and --shutdown-timeout must be positive, --drain-delay not negative")
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
-	log.Info("listening", "addr", ln.Addr().String())
+	return serve(ctx, ln, cfg, stdout, nil)
+}
+
+// serve answers on ln until ctx is done (a signal), then drains: /readyz
+// turns 503, after cfg.drainDelay the listener closes, in-flight requests
+// get cfg.drain to finish, and the index is closed. wrap, when not nil,
+// wraps the router (tests use it to hold requests in flight).
+func serve(ctx context.Context, ln net.Listener, cfg serveConfig, stdout io.Writer, wrap func(http.Handler) http.Handler) error {
+	log := cfg.api.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+		cfg.api.Logger = log
+	}
+	if cfg.api.Metrics == nil {
+		cfg.api.Metrics = api.NewMetrics(version)
+	}
+	h := &api.Handle{}
+	var handler http.Handler = api.NewRouter(h, cfg.api)
+	if wrap != nil {
+		handler = wrap(handler)
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		// Requests keep running when the signal comes: Shutdown waits for
+		// them.
+		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "version", version)
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 
 	// Open the live generation, building one first if there is none.
-	s, err := openOrBuild(ctx, *seeds, *data, log)
+	opts := searchOptions()
+	opts.Limits = cfg.limits
+	s, err := openOrBuild(ctx, cfg.seeds, cfg.data, opts, cfg.api.Metrics, log)
 	if err != nil {
 		_ = srv.Close()
 		return err
@@ -74,25 +150,39 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	log.Info("shutting down", "grace", *drain)
+	// A second signal now ends the process at once (main stops catching
+	// signals once the first has arrived).
+	log.Info("shutting down: draining", "drain_delay", cfg.drainDelay, "shutdown_timeout", cfg.drain)
 	h.SetDraining()
-	sctx, cancel := context.WithTimeout(context.Background(), *drain)
+	if cfg.drainDelay > 0 {
+		time.Sleep(cfg.drainDelay)
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.drain)
 	defer cancel()
 	err = srv.Shutdown(sctx)
+	if err != nil {
+		// Time is up: cut the remaining connections (their requests'
+		// contexts end, so their searches stop) before closing the index.
+		log.Warn("in-flight requests did not finish in time; closing their connections", "shutdown_timeout", cfg.drain)
+		_ = srv.Close()
+	}
 	if cerr := s.Close(); cerr != nil {
 		log.Warn("close index", "err", cerr)
 	}
-	if err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("shutdown: %w", err)
+	log.Info("stopped")
+	if err != nil {
+		return fmt.Errorf("shutdown: in-flight requests did not finish within %s", cfg.drain)
 	}
 	return nil
 }
 
-func openOrBuild(ctx context.Context, seeds, data string, log *slog.Logger) (*search.Searcher, error) {
+func openOrBuild(ctx context.Context, seeds, data string, opts search.Options, metrics *api.Metrics, log *slog.Logger) (*search.Searcher, error) {
 	gen, err := indexer.Open(data)
 	if errors.Is(err, indexer.ErrNoIndex) {
 		log.Info("no index yet; building", "seeds", seeds, "data", data)
+		began := time.Now()
 		m, berr := indexer.Build(ctx, buildOptions(seeds, data, log))
+		metrics.ObserveReindex(time.Since(began), berr)
 		if berr != nil {
 			return nil, fmt.Errorf("build index: %w", berr)
 		}
@@ -102,7 +192,7 @@ func openOrBuild(ctx context.Context, seeds, data string, log *slog.Logger) (*se
 	if err != nil {
 		return nil, err
 	}
-	return search.New(gen, searchOptions()), nil
+	return search.New(gen, opts), nil
 }
 
 func displayAddr(a net.Addr) string {
@@ -110,4 +200,58 @@ func displayAddr(a net.Addr) string {
 		return fmt.Sprintf("localhost:%d", t.Port)
 	}
 	return a.String()
+}
+
+// splitList splits a comma-separated list, dropping blanks.
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}
+
+// envReader reads typed environment variables, collecting the errors of
+// values it cannot read (reported before the server starts).
+type envReader struct{ errs []error }
+
+func (e *envReader) bool(name string, def bool) bool {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		e.errs = append(e.errs, fmt.Errorf("%s=%q: want true or false", name, v))
+		return def
+	}
+	return b
+}
+
+func (e *envReader) int(name string, def int) int {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		e.errs = append(e.errs, fmt.Errorf("%s=%q: want an integer", name, v))
+		return def
+	}
+	return n
+}
+
+func (e *envReader) duration(name string, def time.Duration) time.Duration {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		e.errs = append(e.errs, fmt.Errorf("%s=%q: want a duration such as 5s", name, v))
+		return def
+	}
+	return d
 }

@@ -32,3 +32,8 @@ func Corpus(t testing.TB, name string) string {
 
 // Seeds returns the path of the repository's seeds folder.
 func Seeds() string { return filepath.Join(Root(), "seeds") }
+
+// Hostile returns the path of testdata/hostile: documents whose titles,
+// headings and text hold markup (<script>, "><img onerror=…>) that every
+// HTML rendering must escape.
+func Hostile() string { return filepath.Join(Root(), "testdata", "hostile") }
