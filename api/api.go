@@ -21,6 +21,8 @@ type Options struct {
 	Logger *slog.Logger
 	// SearchTimeout bounds each search; zero means 2 seconds.
 	SearchTimeout time.Duration
+	// Admin, when it has a token, adds /api/v1/admin/reindex (admin.go).
+	Admin *Admin
 }
 
 // Handle lets the caller install the searcher once an index is open and
@@ -73,6 +75,7 @@ func NewRouter(h *Handle, opts Options) http.Handler {
 		r.Get("/documents", s.documents)
 		r.Get("/documents/{id}", s.document)
 		r.Get("/passages/{id}", s.passage)
+		s.mountAdmin(r)
 	})
 	return r
 }

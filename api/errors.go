@@ -25,18 +25,29 @@ type badRequest struct{ msg string }
 
 func (e badRequest) Error() string { return e.msg }
 
+// httpError is an error with its own status and message for the client.
+type httpError struct {
+	status        int
+	title, detail string
+}
+
+func (e httpError) Error() string { return e.title }
+
 // writeError maps an error to a status and writes it as problem+json. It
 // is the only place errors become responses: user mistakes get their own
 // message, anything else a generic one (the cause goes to the log).
 func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var in *search.InputError
 	var br badRequest
+	var he httpError
 	p := problem{RequestID: middleware.GetReqID(r.Context())}
 	switch {
 	case errors.As(err, &in):
 		p.Status, p.Title, p.Detail = http.StatusBadRequest, "Invalid request", in.Msg
 	case errors.As(err, &br):
 		p.Status, p.Title, p.Detail = http.StatusBadRequest, "Invalid request", br.msg
+	case errors.As(err, &he):
+		p.Status, p.Title, p.Detail = he.status, he.title, he.detail
 	case errors.Is(err, search.ErrNotFound):
 		p.Status, p.Title, p.Detail = http.StatusNotFound, "Not found", "No such resource."
 	case errors.Is(err, search.ErrUnavailable):

@@ -112,7 +112,7 @@ func decodeWindows1252(raw []byte) (string, bool) {
 		}
 	}
 	// Mostly letters: text, not a table of accented bytes.
-	if high == 0 || letters < 2*high {
+	if high == 0 || letters < high {
 		return "", false
 	}
 	return s, true
@@ -146,5 +146,5 @@ func mostlyLatin(s string) bool {
 			other++
 		}
 	}
-	return latin > other
+	return latin >= other
 }

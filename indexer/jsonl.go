@@ -172,7 +172,7 @@ func (r *reader) jsonlLine(rel string, n int, line []byte, pendingID *string, de
 		id = *pendingID
 	}
 	*pendingID = ""
-	base := slug(id)
+	base := idSlug(id)
 	if base == "" {
 		base = fmt.Sprintf("%s--%d", docID(rel), n)
 	}
@@ -252,4 +252,26 @@ func idString(raw json.RawMessage) string {
 		return num.String()
 	}
 	return ""
+}
+
+// idSlug makes a given id safe for URLs and passage ids: accents folded,
+// ASCII letters, digits, '.', '_' and '-' kept as given, any other run of
+// characters (spaces, '/', '~') turned into one '-'.
+func idSlug(s string) string {
+	s = Fold(s)
+	var b strings.Builder
+	dash := false
+	for _, r := range s {
+		switch {
+		case r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-'):
+			b.WriteRune(r)
+			dash = false
+		default:
+			if !dash && b.Len() > 0 {
+				b.WriteByte('-')
+				dash = true
+			}
+		}
+	}
+	return strings.Trim(b.String(), "-.")
 }

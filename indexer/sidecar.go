@@ -162,8 +162,8 @@ func jsonError(err error) error {
 	case errors.As(err, &se):
 		return fmt.Errorf("not valid JSON (%v at byte %d)", se, se.Offset)
 	case errors.As(err, &te):
-		if te.Field != "" {
-			return fmt.Errorf("field %q: want %s, not a JSON %s", te.Field, jsonKind(te.Type.String()), te.Value)
+		if f := strings.TrimPrefix(te.Field, "docMeta."); f != "" {
+			return fmt.Errorf("field %q: want %s, not a JSON %s", f, jsonKind(te.Type.String()), te.Value)
 		}
 		return fmt.Errorf("want a JSON object, not a JSON %s", te.Value)
 	}
@@ -199,8 +199,10 @@ func decodeHTML(raw []byte) (string, string, error) {
 	if utf8.Valid(raw) || bytes.HasPrefix(raw, []byte{0xFF, 0xFE}) || bytes.HasPrefix(raw, []byte{0xFE, 0xFF}) {
 		return decodeText(raw)
 	}
-	enc, name, certain := charset.DetermineEncoding(raw, "text/html")
-	if !certain || name == "utf-8" || name == "windows-1252" {
+	// Without a declaration the prescan answers windows-1252, which
+	// decodeText detects with more care.
+	enc, name, _ := charset.DetermineEncoding(raw, "text/html")
+	if name == "utf-8" || name == "windows-1252" {
 		return decodeText(raw)
 	}
 	out, err := enc.NewDecoder().Bytes(raw)

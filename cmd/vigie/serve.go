@@ -26,6 +26,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
 	searchTimeout := fs.Duration("search-timeout", 2*time.Second, "time limit of one search")
 	drain := fs.Duration("shutdown-timeout", 10*time.Second, "time given to in-flight requests on shutdown")
+	reloadEvery := fs.Duration("reload-interval", 2*time.Second, "how often to look for a new index generation (0: only on SIGHUP)")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -40,8 +41,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 
 	h := &api.Handle{}
+	rl := newReloader(*data, h, log) // hot reload: reload.go
 	srv := &http.Server{
-		Handler:           api.NewRouter(h, api.Options{Logger: log, SearchTimeout: *searchTimeout}),
+		Handler:           api.NewRouter(h, api.Options{Logger: log, SearchTimeout: *searchTimeout, Admin: adminOptions(ctx, *seeds, *data, log, rl)}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      30 * time.Second,
@@ -63,12 +65,14 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	h.SetSearcher(s)
+	rl.watch(ctx, *reloadEvery)
 	_, m := s.Generation()
 	log.Info("ready", "documents", len(m.Documents), "passages", m.Passages)
 	fmt.Fprintf(stdout, "Vigie is serving %d passages from %d documents on http://%s/\n", m.Passages, len(m.Documents), displayAddr(ln.Addr()))
 
 	select {
 	case err := <-serveErr:
+		rl.stop()
 		s.Close()
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
@@ -78,6 +82,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	sctx, cancel := context.WithTimeout(context.Background(), *drain)
 	defer cancel()
 	err = srv.Shutdown(sctx)
+	rl.stop()
 	if cerr := s.Close(); cerr != nil {
 		log.Warn("close index", "err", cerr)
 	}
