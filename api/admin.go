@@ -130,7 +130,8 @@ func (j *reindexJob) start() bool {
 	if j.state == jobRunning {
 		return false
 	}
-	*j = reindexJob{state: jobRunning, started: time.Now()}
+	j.state, j.started, j.finished = jobRunning, time.Now(), time.Time{}
+	j.progress, j.manifest, j.errMessage = indexer.Progress{}, nil, ""
 	return true
 }
 

@@ -50,14 +50,17 @@ func (r *reloader) watch(ctx context.Context, interval time.Duration) {
 	ctx, r.cancel = context.WithCancel(ctx)
 	r.done = make(chan struct{})
 	var tick <-chan time.Time
+	var ticker *time.Ticker
 	if interval > 0 {
-		t := time.NewTicker(interval)
-		tick = t.C
-		defer t.Stop()
+		ticker = time.NewTicker(interval)
+		tick = ticker.C
 	}
 	go func() {
 		defer close(r.done)
 		defer signal.Stop(r.hup)
+		if ticker != nil {
+			defer ticker.Stop()
+		}
 		for {
 			select {
 			case <-ctx.Done():
