@@ -187,13 +187,10 @@ func Build(ctx context.Context, opts Options) (*Manifest, error) {
 	if prev != nil {
 		m.Changes.Base = live
 		b.prev = map[string]*DocInfo{}
-		r.prev = map[string][]*DocInfo{}
 		for i := range prev.Documents {
-			info := &prev.Documents[i]
-			b.prev[info.ID] = info
-			key := sourcePath(info.Path) + "\x00" + info.Hash
-			r.prev[key] = append(r.prev[key], info)
+			b.prev[prev.Documents[i].ID] = &prev.Documents[i]
 		}
+		r.setPrevious(prev)
 		log.Info("incremental build", "base", live, "documents", len(prev.Documents))
 	}
 	err = b.run(ctx, r, srcs)
@@ -245,8 +242,12 @@ func Build(ctx context.Context, opts Options) (*Manifest, error) {
 // fingerprint identifies everything besides a document's content that
 // shapes its passages.
 func fingerprint(opts Options) string {
+	lang := opts.Read.DefaultLang
+	if lang == "" {
+		lang = DefaultReadOptions.DefaultLang
+	}
 	h := sha256.Sum256(fmt.Appendf(nil, "%s\x00%+v\x00%s\x00%s\x00%t",
-		pipelineVersion, opts.Split, opts.Read.DefaultLang, opts.Fingerprint, opts.Extract != nil))
+		pipelineVersion, opts.Split.withDefaults(), lang, opts.Fingerprint, opts.Extract != nil))
 	return hex.EncodeToString(h[:8])
 }
 

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -60,6 +61,8 @@ func TestIncrementalBuild(t *testing.T) {
 		"keep.txt":   "Kept\n\nThe agency is responsible for the security of the information systems of the state.\n",
 		"change.md":  "# Changed\n\nThe first version of this text is about the security of the networks.\n\n## Second\n\nThis section does not change between the two builds of the index.\n",
 		"remove.txt": "Removed\n\nThis document is deleted before the second build of the index.\n",
+		"nolang.txt":       "Nolang\n\nDer Bundestag hat das Gesetz heute beschlossen.\n",
+		"nolang.meta.json": `{"title": "Kein Titel", "extra": 1}`,
 		"bulk.jsonl": `{"id": "a", "title": "A", "text": "The record a is the same in both builds of the index.", "actors": ["anssi"]}` + "\n" +
 			`{"id": "b", "title": "B", "text": "The record b changes between the two builds of the index."}` + "\n",
 	})
@@ -72,7 +75,7 @@ func TestIncrementalBuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c := m1.Changes; c.Base != "" || c.Added != 5 || c.Reused != 0 {
+	if c := m1.Changes; c.Base != "" || c.Added != 6 || c.Reused != 0 {
 		t.Errorf("first build changes = %+v", c)
 	}
 	before := passageIDs(t, data)
@@ -86,8 +89,12 @@ func TestIncrementalBuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c := m2.Changes; c.Base != m1.Generation || c.Reused != 5 || c.Added+c.Changed+c.Removed != 0 || extracted.Load() != 0 {
+	if c := m2.Changes; c.Base != m1.Generation || c.Reused != 6 || c.Added+c.Changed+c.Removed != 0 || extracted.Load() != 0 {
 		t.Errorf("unchanged rebuild: changes %+v, %d passages analysed", c, extracted.Load())
+	}
+	// Warnings about unchanged documents are repeated, once.
+	if fmt.Sprint(m2.Problems) != fmt.Sprint(m1.Problems) || len(m1.Problems) != 2 {
+		t.Errorf("problems: first build %v, unchanged rebuild %v", m1.Problems, m2.Problems)
 	}
 	if m2.Passages != m1.Passages {
 		t.Errorf("passages %d, then %d", m1.Passages, m2.Passages)
@@ -108,7 +115,7 @@ func TestIncrementalBuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c := m3.Changes; c.Reused != 2 || c.Added != 1 || c.Changed != 2 || c.Removed != 1 {
+	if c := m3.Changes; c.Reused != 3 || c.Added != 1 || c.Changed != 2 || c.Removed != 1 {
 		t.Errorf("third build changes = %+v", c)
 	}
 	// Analysed: change.md (2 passages), new.txt (1), b (1).
@@ -179,6 +186,24 @@ func TestFingerprintForcesFullBuild(t *testing.T) {
 	}
 	if m.Changes.Base != "" || m.Changes.Reused != 0 {
 		t.Errorf("changes = %+v, want a full build", m.Changes)
+	}
+	// Defaults spelled out are the same settings.
+	if _, err := Build(context.Background(), Options{Seeds: seeds, Data: data}); err != nil {
+		t.Fatal(err)
+	}
+	m, err = Build(context.Background(), Options{Seeds: seeds, Data: data, Split: DefaultSplitOptions, Read: DefaultReadOptions})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Changes.Reused != 1 {
+		t.Errorf("changes = %+v with the defaults spelled out, want the document reused", m.Changes)
+	}
+	m, err = Build(context.Background(), Options{Seeds: seeds, Data: data, Split: SplitOptions{Limit: 500}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Changes.Reused != 0 {
+		t.Errorf("changes = %+v after a new passage limit, want a full build", m.Changes)
 	}
 }
 

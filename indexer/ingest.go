@@ -184,8 +184,11 @@ type reader struct {
 	ids  map[string]string // document id → path that holds it
 	// prev maps path+hash to the previous generation's documents with that
 	// content; nil outside incremental builds.
-	prev      map[string][]*DocInfo
-	sidecars  map[string]bool // sidecar files not yet matched
+	prev map[string][]*DocInfo
+	// prevWarnings are the previous generation's warnings by path and
+	// line, repeated for the documents reused without being read again.
+	prevWarnings map[string][]Problem
+	sidecars     map[string]bool // sidecar files not yet matched
 	problems  []Problem
 	bytesRead int64
 }
@@ -240,10 +243,13 @@ func (r *reader) read(ctx context.Context, src source, emit func(entry) error) e
 		return nil
 	}
 	side, sideRaw, sideWarn := r.sidecar(src.rel)
-	if sideWarn != "" {
-		r.problem(src.rel, 0, KindMetadata, sideWarn, false)
+	warnSidecar := func() {
+		if sideWarn != "" {
+			r.problem(src.rel, 0, KindMetadata, sideWarn, false)
+		}
 	}
 	if formatOf(src.rel) == fmtJSONL {
+		warnSidecar()
 		return r.readJSONL(ctx, src, side, sideRaw, emit)
 	}
 	f, err := os.Open(src.path)
@@ -263,9 +269,10 @@ func (r *reader) read(ctx context.Context, src source, emit func(entry) error) e
 		return nil
 	}
 	hash := contentHash(raw, sideRaw)
-	if e, ok := r.reuse(src.rel, hash, docID(src.rel)); ok {
-		return emit(e)
+	if e, ok := r.reuse(src.rel, hash, docID(src.rel), 0); ok {
+		return emit(e) // with its warnings, the sidecar's included
 	}
+	warnSidecar()
 	doc, issues, err := parseDoc(src.rel, raw, side, r.opts.DefaultLang)
 	for _, is := range issues {
 		r.problem(src.rel, 0, is.kind, is.msg, false)
@@ -291,8 +298,9 @@ func contentHash(raw, sidecar []byte) string {
 }
 
 // reuse finds the previous generation's document for unchanged content
-// at rel whose id is still the one this document would get.
-func (r *reader) reuse(rel, hash, baseID string) (entry, bool) {
+// at rel (line of a JSON Lines file, or 0) whose id is still the one this
+// document would get, and repeats the warnings it had.
+func (r *reader) reuse(rel, hash, baseID string, line int) (entry, bool) {
 	key := rel + "\x00" + hash
 	cands := r.prev[key]
 	for i, info := range cands {
@@ -301,9 +309,44 @@ func (r *reader) reuse(rel, hash, baseID string) (entry, bool) {
 		}
 		r.prev[key] = append(cands[:i:i], cands[i+1:]...)
 		r.ids[info.ID] = rel
+		for _, p := range r.prevWarnings[warningKey(info.Path)] {
+			p.Line = line
+			r.problems = append(r.problems, p)
+		}
+		if line > 0 {
+			cp := *info
+			cp.Path = fmt.Sprintf("%s#L%d", rel, line)
+			info = &cp
+		}
 		return entry{reused: info}, true
 	}
 	return entry{}, false
+}
+
+// warningKey identifies where a document came from: its file, and its
+// line in a JSON Lines file.
+func warningKey(docPath string) string {
+	if p := sourcePath(docPath); p != docPath {
+		return p + "\x00" + strings.TrimPrefix(docPath[len(p):], "#L")
+	}
+	return docPath + "\x000"
+}
+
+// setPrevious prepares an incremental read from the previous manifest.
+func (r *reader) setPrevious(m *Manifest) {
+	r.prev = map[string][]*DocInfo{}
+	r.prevWarnings = map[string][]Problem{}
+	for i := range m.Documents {
+		info := &m.Documents[i]
+		key := sourcePath(info.Path) + "\x00" + info.Hash
+		r.prev[key] = append(r.prev[key], info)
+	}
+	for _, p := range m.Problems {
+		if !p.Skipped {
+			k := fmt.Sprintf("%s\x00%d", p.Path, p.Line)
+			r.prevWarnings[k] = append(r.prevWarnings[k], p)
+		}
+	}
 }
 
 // sameBaseID reports whether id is base or base-N (a renamed duplicate).

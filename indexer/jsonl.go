@@ -178,10 +178,8 @@ func (r *reader) jsonlLine(rel string, n int, line []byte, pendingID *string, de
 	}
 	where := fmt.Sprintf("%s#L%d", rel, n)
 	hash := contentHash(line, sideRaw)
-	if e, ok := r.reuse(rel, hash, base); ok {
-		info := *e.reused
-		info.Path = where
-		return entry{reused: &info}, true
+	if e, ok := r.reuse(rel, hash, base, n); ok {
+		return e, true
 	}
 	var body string
 	var format int

@@ -26,14 +26,8 @@ type SplitOptions struct {
 // DefaultSplitOptions suit citation: a passage is a paragraph or two.
 var DefaultSplitOptions = SplitOptions{Target: 1200, Max: 2000, Limit: 8000}
 
-// span is a run of document text that must stay in one passage.
-type span struct{ start, end int }
-
-// Split cuts a document into passages: each heading starts a new passage;
-// paragraphs accumulate up to opts.Target characters; a lead-in ending in
-// ':' stays with its list; a paragraph longer than opts.Max is cut between
-// sentences, never inside one.
-func Split(doc *Document, opts SplitOptions) []Passage {
+// withDefaults fills zero values and keeps Target ≤ Max ≤ Limit.
+func (opts SplitOptions) withDefaults() SplitOptions {
 	if opts.Target <= 0 {
 		opts.Target, opts.Max = DefaultSplitOptions.Target, max(opts.Max, DefaultSplitOptions.Max)
 	}
@@ -45,6 +39,18 @@ func Split(doc *Document, opts SplitOptions) []Passage {
 		opts.Max = opts.Target
 	}
 	opts.Max = min(opts.Max, opts.Limit)
+	return opts
+}
+
+// span is a run of document text that must stay in one passage.
+type span struct{ start, end int }
+
+// Split cuts a document into passages: each heading starts a new passage;
+// paragraphs accumulate up to opts.Target characters; a lead-in ending in
+// ':' stays with its list; a paragraph longer than opts.Max is cut between
+// sentences, never inside one.
+func Split(doc *Document, opts SplitOptions) []Passage {
+	opts = opts.withDefaults()
 	text := doc.Text
 	runes := func(s span) int { return utf8.RuneCountInString(text[s.start:s.end]) }
 
