@@ -58,9 +58,9 @@ func passageIDs(t *testing.T, data string) map[string][]string {
 func TestIncrementalBuild(t *testing.T) {
 	seeds, data := t.TempDir(), t.TempDir()
 	writeFiles(t, seeds, map[string]string{
-		"keep.txt":   "Kept\n\nThe agency is responsible for the security of the information systems of the state.\n",
-		"change.md":  "# Changed\n\nThe first version of this text is about the security of the networks.\n\n## Second\n\nThis section does not change between the two builds of the index.\n",
-		"remove.txt": "Removed\n\nThis document is deleted before the second build of the index.\n",
+		"keep.txt":         "Kept\n\nThe agency is responsible for the security of the information systems of the state.\n",
+		"change.md":        "# Changed\n\nThe first version of this text is about the security of the networks.\n\n## Second\n\nThis section does not change between the two builds of the index.\n",
+		"remove.txt":       "Removed\n\nThis document is deleted before the second build of the index.\n",
 		"nolang.txt":       "Nolang\n\nDer Bundestag hat das Gesetz heute beschlossen.\n",
 		"nolang.meta.json": `{"title": "Kein Titel", "extra": 1}`,
 		"bulk.jsonl": `{"id": "a", "title": "A", "text": "The record a is the same in both builds of the index.", "actors": ["anssi"]}` + "\n" +

@@ -189,8 +189,8 @@ type reader struct {
 	// line, repeated for the documents reused without being read again.
 	prevWarnings map[string][]Problem
 	sidecars     map[string]bool // sidecar files not yet matched
-	problems  []Problem
-	bytesRead int64
+	problems     []Problem
+	bytesRead    int64
 }
 
 func newReader(root string, opts ReadOptions, sidecars map[string]bool) *reader {
