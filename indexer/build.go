@@ -202,8 +202,15 @@ func Build(ctx context.Context, opts Options) (*Manifest, error) {
 		idx.Close()
 		return nil, err
 	}
+	skipped := 0
 	for _, p := range m.Problems {
-		log.Warn("document problem", "path", p.Path, "line", p.Line, "kind", p.Kind, "reason", p.Reason, "skipped", p.Skipped)
+		log.Info("document problem", "path", p.Path, "line", p.Line, "kind", p.Kind, "reason", p.Reason, "skipped", p.Skipped)
+		if p.Skipped {
+			skipped++
+		}
+	}
+	if len(m.Problems) > 0 {
+		log.Warn("problems in the corpus", "problems", len(m.Problems), "skipped", skipped)
 	}
 	if err := idx.Close(); err != nil {
 		return nil, fmt.Errorf("close index: %w", err)

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files under testdata/")
@@ -336,6 +337,21 @@ func FuzzJSONLLine(f *testing.F) {
 			if e.doc.ID == "" {
 				t.Fatal("empty id")
 			}
+		}
+	})
+}
+
+func FuzzDecodeText(f *testing.F) {
+	f.Add([]byte("Caf\xe9 cr\xe8me"))
+	f.Add([]byte("\xff\xfeh\x00i\x00"))
+	f.Add([]byte("\xef\xbb\xbfok"))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		s, _, err := decodeText(raw)
+		if err != nil {
+			return
+		}
+		if !utf8.ValidString(s) || strings.ContainsRune(s, 0) || strings.TrimSpace(s) == "" {
+			t.Fatalf("decodeText(%q) = %q: not clean text", raw, s)
 		}
 	})
 }
