@@ -337,3 +337,85 @@ func TestIndexSummary(t *testing.T) {
 		t.Errorf("--max-doc-size 1KiB: %v\n%s", err, out5)
 	}
 }
+
+// TestAdminReindexEndToEnd: with VIGIE_ADMIN_TOKEN set, POST
+// /api/v1/admin/reindex rebuilds from --seeds in the background and the
+// server swaps the result in (polling is off, so the swap is the admin
+// path's); GET reports the outcome. Without the token the endpoint is 404.
+func TestAdminReindexEndToEnd(t *testing.T) {
+	bin := buildBinary(t)
+	work := t.TempDir()
+	seeds, data := filepath.Join(work, "seeds"), filepath.Join(work, "data")
+	if err := os.MkdirAll(seeds, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(seeds, "a.txt"), []byte("Alpha\n\nThe agency is responsible for the security of the state.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("VIGIE_ADMIN_TOKEN", "tok-123")
+	base, _ := startServe(t, bin, "--data", data, "--seeds", seeds, "--reload-interval", "0")
+	old := liveGeneration(t, base)
+	if err := os.WriteFile(filepath.Join(seeds, "b.txt"), []byte("Bravo\n\nThe quokka protection treaty is added by the admin reindex.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	post := func(token string) int {
+		req, _ := http.NewRequest(http.MethodPost, base+"/api/v1/admin/reindex", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	if s := post("wrong"); s != http.StatusUnauthorized {
+		t.Fatalf("POST with a wrong token: %d", s)
+	}
+	if s := post("tok-123"); s != http.StatusAccepted {
+		t.Fatalf("POST: %d", s)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	var st struct {
+		State  string `json:"state"`
+		Result struct {
+			Generation string `json:"generation"`
+			Documents  int    `json:"documents"`
+		} `json:"result"`
+		Error string `json:"error"`
+	}
+	for {
+		req, _ := http.NewRequest(http.MethodGet, base+"/api/v1/admin/reindex", nil)
+		req.Header.Set("Authorization", "Bearer tok-123")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = json.NewDecoder(res.Body).Decode(&st)
+		res.Body.Close()
+		if st.State != "running" || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if st.State != "succeeded" || st.Result.Documents != 2 {
+		t.Fatalf("reindex status: %+v", st)
+	}
+	if g := liveGeneration(t, base); g == old || g != st.Result.Generation {
+		t.Errorf("serving %s after the reindex (was %s, built %s)", g, old, st.Result.Generation)
+	}
+	if n := searchTotal(t, base, "quokka"); n != 1 {
+		t.Errorf("new content: %d hits, want 1", n)
+	}
+
+	// Without the token, the endpoint does not exist.
+	t.Setenv("VIGIE_ADMIN_TOKEN", "")
+	base2, _ := startServe(t, bin, "--data", data, "--seeds", seeds)
+	res, err := http.Post(base2+"/api/v1/admin/reindex", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusNotFound {
+		t.Errorf("admin endpoint without VIGIE_ADMIN_TOKEN: %d", res.StatusCode)
+	}
+}
