@@ -29,8 +29,9 @@ type reloader struct {
 	log  *slog.Logger
 	hup  chan os.Signal
 
-	mu     sync.Mutex // serialises reloads
-	failed string     // generation that last failed to open, logged once
+	mu      sync.Mutex // serialises reloads
+	failed  string     // generation that last failed to open, logged once
+	stopped bool       // set by stop: the searcher is about to be closed
 
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -77,12 +78,17 @@ func (r *reloader) watch(ctx context.Context, interval time.Duration) {
 	}()
 }
 
-// stop ends watch and waits for a reload in progress.
+// stop ends watch, waits for a reload in progress (including one asked
+// for by an admin reindex) and makes later reloads do nothing, so that the
+// caller can close the searcher.
 func (r *reloader) stop() {
 	if r.cancel != nil {
 		r.cancel()
 		<-r.done
 	}
+	r.mu.Lock()
+	r.stopped = true
+	r.mu.Unlock()
 }
 
 // reload swaps in the live generation if the server is not on it yet. It
@@ -91,7 +97,7 @@ func (r *reloader) reload() (bool, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	s := r.h.Searcher()
-	if s == nil {
+	if s == nil || r.stopped {
 		return false, nil // still starting: openOrBuild opens the live generation
 	}
 	name, err := indexer.Current(r.data)
