@@ -190,7 +190,6 @@ type reader struct {
 	prevWarnings map[string][]Problem
 	sidecars     map[string]bool // sidecar files not yet matched
 	problems     []Problem
-	bytesRead    int64
 }
 
 func newReader(root string, opts ReadOptions, sidecars map[string]bool) *reader {
@@ -259,7 +258,6 @@ func (r *reader) read(ctx context.Context, src source, emit func(entry) error) e
 	}
 	defer f.Close()
 	raw, err := io.ReadAll(io.LimitReader(f, r.opts.MaxDocBytes+1))
-	r.bytesRead += int64(len(raw))
 	if err != nil {
 		r.problem(src.rel, 0, KindUnreadable, "cannot read file", true)
 		return nil

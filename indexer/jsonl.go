@@ -55,7 +55,6 @@ func (r *reader) readJSONL(ctx context.Context, src source, side *docMeta, sideR
 			return err
 		}
 		line, tooLong, err := readLine(br, r.opts.MaxDocBytes)
-		r.bytesRead += int64(len(line))
 		if err != nil && !errors.Is(err, io.EOF) {
 			r.problem(src.rel, n, KindUnreadable, "cannot read file", true)
 			return nil
