@@ -47,6 +47,8 @@ type Options struct {
 	TrustedProxies []string
 	// Metrics receives the server's metrics; nil creates a new set.
 	Metrics *Metrics
+	// Admin, when it has a token, adds /api/v1/admin/reindex (admin.go).
+	Admin *Admin
 }
 
 // DefaultMaxBodyBytes caps request bodies when Options leave it zero.
@@ -147,6 +149,7 @@ func NewRouter(h *Handle, opts Options) http.Handler {
 		r.Get("/documents", s.documents)
 		r.Get("/documents/{id}", s.document)
 		r.Get("/passages/{id}", s.passage)
+		s.mountAdmin(r)
 	})
 	return r
 }

@@ -28,6 +28,14 @@ type badRequest struct{ msg string }
 
 func (e badRequest) Error() string { return e.msg }
 
+// httpError is an error with its own status and message for the client.
+type httpError struct {
+	status        int
+	title, detail string
+}
+
+func (e httpError) Error() string { return e.title }
+
 // writeError maps an error to a status and writes it as problem+json. It
 // is the only place errors become responses: user mistakes get their own
 // message, anything else a generic one (the cause goes to the log). The
@@ -37,6 +45,7 @@ func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var in *search.InputError
 	var br badRequest
 	var tooBig *http.MaxBytesError
+	var he httpError
 	p := problem{RequestID: middleware.GetReqID(r.Context())}
 	switch {
 	case errors.As(err, &in):
@@ -45,6 +54,8 @@ func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		p.Status, p.Detail = http.StatusBadRequest, br.msg
 	case errors.As(err, &tooBig):
 		p.Status, p.Detail = http.StatusRequestEntityTooLarge, fmt.Sprintf("The request body is larger than %d bytes.", tooBig.Limit)
+	case errors.As(err, &he):
+		p.Status, p.Title, p.Detail = he.status, he.title, he.detail
 	case errors.Is(err, search.ErrNotFound):
 		p.Status, p.Detail = http.StatusNotFound, "No such resource."
 	case errors.Is(err, errMethodNotAllowed):

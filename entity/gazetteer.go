@@ -1,7 +1,10 @@
 package entity
 
 import (
+	"bytes"
+	"crypto/sha256"
 	_ "embed"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -37,16 +40,23 @@ type Entity struct {
 // Gazetteer is a set of entities compiled for matching. It is safe for
 // concurrent use.
 type Gazetteer struct {
-	entities []Entity // sorted by ID; matching refers to entities by index
-	byID     map[string]int
-	index    map[string][]*pattern // folded first word → patterns, longest first
-	names    map[string]int        // folded whole name → entity index, -1 if ambiguous (Lookup)
+	// fingerprint is a hash of the source file: what was extracted with one
+	// gazetteer is stale under another.
+	fingerprint string
+	entities    []Entity // sorted by ID; matching refers to entities by index
+	byID        map[string]int
+	index       map[string][]*pattern // folded first word → patterns, longest first
+	names       map[string]int        // folded whole name → entity index, -1 if ambiguous (Lookup)
 }
 
 var (
 	defaultOnce sync.Once
 	defaultGaz  *Gazetteer
 )
+
+// Fingerprint identifies the gazetteer's source file (a hash of it):
+// passages tagged under one fingerprint must be re-tagged under another.
+func (g *Gazetteer) Fingerprint() string { return g.fingerprint }
 
 // Default returns the gazetteer embedded in the package, parsed on first use.
 // It panics if the embedded file is invalid, which TestDefault rules out.
@@ -76,7 +86,12 @@ type file struct {
 // id, unknown type, missing label, empty alias, an alias shared by two
 // entities), joined in one error.
 func Load(r io.Reader) (*Gazetteer, error) {
-	dec := yaml.NewDecoder(r)
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("gazetteer: %w", err)
+	}
+	sum := sha256.Sum256(raw)
+	dec := yaml.NewDecoder(bytes.NewReader(raw))
 	dec.KnownFields(true)
 	var f file
 	if err := dec.Decode(&f); err != nil {
@@ -157,7 +172,7 @@ func Load(r io.Reader) (*Gazetteer, error) {
 	}
 
 	sort.Slice(ents, func(i, j int) bool { return ents[i].ID < ents[j].ID })
-	g := &Gazetteer{entities: ents, byID: make(map[string]int, len(ents))}
+	g := &Gazetteer{entities: ents, byID: make(map[string]int, len(ents)), fingerprint: hex.EncodeToString(sum[:8])}
 	for i, e := range ents {
 		g.byID[e.ID] = i
 	}

@@ -2,12 +2,15 @@ package indexer
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -29,17 +32,77 @@ type Options struct {
 	Split SplitOptions
 	// Extract, when set, annotates each passage with entities and years.
 	Extract Extractor
+	// Fingerprint names the version of whatever outside the corpus shapes
+	// passages, such as the gazetteer behind Extract. An incremental build
+	// reuses nothing from a generation built with another fingerprint.
+	Fingerprint string
+	// Full rebuilds every document. By default a build is incremental:
+	// it starts from a copy of the live generation and re-analyses only
+	// new and changed documents (by content hash), and deletes the
+	// passages of removed ones.
+	Full bool
+	// Strict fails the build, leaving the live generation in place, when
+	// any file or line had a problem (skipped or warned about).
+	Strict bool
 	// BatchSize is the number of passages per index batch.
 	BatchSize int
 	// Logger receives progress; nil discards it.
 	Logger *slog.Logger
+	// Progress, when set, is called after each file with the counts so
+	// far, from the goroutine that called Build.
+	Progress func(Progress)
+}
+
+// ErrProblems is returned by a Strict build that found problems.
+var ErrProblems = errors.New("problems found in the corpus (strict mode)")
+
+// pipelineVersion changes whenever reading, splitting or the index mapping
+// changes what a document becomes, so that incremental builds do not keep
+// passages made by older code.
+const pipelineVersion = "vigie-pipeline-2"
+
+// Progress is how far a build has got.
+type Progress struct {
+	Files      int           `json:"files"`
+	FilesTotal int           `json:"files_total"`
+	Bytes      int64         `json:"bytes"`
+	BytesTotal int64         `json:"bytes_total"`
+	Documents  int           `json:"documents"`
+	Reused     int           `json:"reused"`
+	Passages   int           `json:"passages"`
+	Problems   int           `json:"problems"`
+	Elapsed    time.Duration `json:"elapsed_ns"`
+}
+
+// DocsPerSecond is the rate of documents read so far.
+func (p Progress) DocsPerSecond() float64 { return rate(p.Documents, p.Elapsed) }
+
+// PassagesPerSecond is the rate of passages written so far.
+func (p Progress) PassagesPerSecond() float64 { return rate(p.Passages, p.Elapsed) }
+
+// ETA estimates the time left from the share of bytes read; zero when it
+// cannot tell yet.
+func (p Progress) ETA() time.Duration {
+	if p.Bytes <= 0 || p.BytesTotal <= p.Bytes {
+		return 0
+	}
+	return time.Duration(float64(p.Elapsed) * float64(p.BytesTotal-p.Bytes) / float64(p.Bytes))
+}
+
+func rate(n int, d time.Duration) float64 {
+	if d <= 0 {
+		return 0
+	}
+	return float64(n) / d.Seconds()
 }
 
 // Build reads the corpus, writes a new index generation next to the live
 // one and, only if every step succeeded, makes it the live generation.
 // A failed or interrupted build leaves the live generation untouched; its
 // leftovers are removed by the next build. At most two generations (the
-// new live one and the previous) are kept.
+// new live one and the previous) are kept. A build that fails after
+// reading the corpus (no usable document, or problems in Strict mode)
+// returns the manifest it would have written along with the error.
 func Build(ctx context.Context, opts Options) (*Manifest, error) {
 	log := opts.Logger
 	if log == nil {
@@ -66,18 +129,27 @@ func Build(ctx context.Context, opts Options) (*Manifest, error) {
 	if err := prune(opts.Data, live); err != nil {
 		log.Warn("could not remove old generations", "err", err)
 	}
-
-	docs, problems, err := ReadDir(ctx, opts.Seeds, opts.Read)
+	srcs, sidecars, err := walk(opts.Seeds)
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range problems {
-		log.Warn("document problem", "path", p.Path, "line", p.Line, "reason", p.Reason, "skipped", p.Skipped)
+	var total int64
+	for _, s := range srcs {
+		total += s.size
 	}
-	if len(docs) == 0 {
-		return nil, fmt.Errorf("%w in corpus folder (%d problems)", ErrNoDocuments, len(problems))
+	fp := fingerprint(opts)
+	var prev *Manifest
+	if !opts.Full && live != "" {
+		prev, err = readManifest(filepath.Join(opts.Data, live))
+		switch {
+		case err != nil:
+			log.Warn("live generation unreadable; full build", "generation", live, "err", err)
+			prev = nil
+		case prev.Fingerprint != fp:
+			log.Info("live generation built by another pipeline or settings; full build", "generation", live)
+			prev = nil
+		}
 	}
-	log.Info("read corpus", "documents", len(docs), "problems", len(problems))
 
 	gen := genPrefix + began.UTC().Format("20060102T150405.000000000Z")
 	genDir := filepath.Join(opts.Data, gen)
@@ -90,19 +162,66 @@ func Build(ctx context.Context, opts Options) (*Manifest, error) {
 			os.RemoveAll(genDir)
 		}
 	}()
-	idx, err := bleve.NewUsing(filepath.Join(genDir, indexDir), NewMapping(), scorch.Name, scorch.Name, nil)
-	if err != nil {
-		return nil, fmt.Errorf("create index: %w", err)
+	idxPath := filepath.Join(genDir, indexDir)
+	var idx bleve.Index
+	if prev != nil {
+		idx, err = copyIndex(filepath.Join(opts.Data, live, indexDir), idxPath)
+		if err != nil {
+			log.Warn("cannot copy the live generation; full build", "err", err)
+			prev = nil
+			if err := os.RemoveAll(idxPath); err != nil {
+				return nil, fmt.Errorf("remove partial copy: %w", err)
+			}
+		}
 	}
-	m := &Manifest{Generation: gen, BuiltAt: began.UTC(), Problems: problems}
-	if err := writePassages(ctx, idx, docs, opts, m, log); err != nil {
+	if idx == nil {
+		idx, err = bleve.NewUsing(idxPath, NewMapping(), scorch.Name, scorch.Name, nil)
+		if err != nil {
+			return nil, fmt.Errorf("create index: %w", err)
+		}
+	}
+	m := &Manifest{Generation: gen, BuiltAt: began.UTC(), Fingerprint: fp, Changes: &Changes{}}
+	b := &builder{idx: idx, batch: idx.NewBatch(), opts: opts, m: m, log: log, began: began,
+		progress: Progress{FilesTotal: len(srcs), BytesTotal: total}, handled: map[string]bool{}}
+	r := newReader(opts.Seeds, opts.Read, sidecars)
+	if prev != nil {
+		m.Changes.Base = live
+		b.prev = map[string]*DocInfo{}
+		for i := range prev.Documents {
+			b.prev[prev.Documents[i].ID] = &prev.Documents[i]
+		}
+		r.setPrevious(prev)
+		log.Info("incremental build", "base", live, "documents", len(prev.Documents))
+	}
+	err = b.run(ctx, r, srcs)
+	m.Problems = r.problems
+	if err == nil {
+		err = b.finish()
+	}
+	if err != nil {
 		idx.Close()
 		return nil, err
+	}
+	skipped := 0
+	for _, p := range m.Problems {
+		log.Info("document problem", "path", p.Path, "line", p.Line, "kind", p.Kind, "reason", p.Reason, "skipped", p.Skipped)
+		if p.Skipped {
+			skipped++
+		}
+	}
+	if len(m.Problems) > 0 {
+		log.Warn("problems in the corpus", "problems", len(m.Problems), "skipped", skipped)
 	}
 	if err := idx.Close(); err != nil {
 		return nil, fmt.Errorf("close index: %w", err)
 	}
 	m.Duration = time.Since(began)
+	if len(m.Documents) == 0 {
+		return m, fmt.Errorf("%w in corpus folder (%d problems)", ErrNoDocuments, len(m.Problems))
+	}
+	if opts.Strict && len(m.Problems) > 0 {
+		return m, fmt.Errorf("%w: %d problems; the live generation was not changed", ErrProblems, len(m.Problems))
+	}
 	mb, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("encode manifest: %w", err)
@@ -120,69 +239,269 @@ func Build(ctx context.Context, opts Options) (*Manifest, error) {
 	if err := prune(opts.Data, gen, live); err != nil {
 		log.Warn("could not remove old generations", "err", err)
 	}
-	log.Info("built index", "generation", gen, "documents", len(m.Documents), "passages", m.Passages, "duration", m.Duration.Round(time.Millisecond))
+	c := m.Changes
+	log.Info("built index", "generation", gen, "documents", len(m.Documents), "passages", m.Passages,
+		"reused", c.Reused, "added", c.Added, "changed", c.Changed, "removed", c.Removed,
+		"problems", len(m.Problems), "duration", m.Duration.Round(time.Millisecond))
 	return m, nil
 }
 
-// writePassages splits, annotates and indexes every document in batches.
-func writePassages(ctx context.Context, idx bleve.Index, docs []*Document, opts Options, m *Manifest, log *slog.Logger) error {
-	batch := idx.NewBatch()
-	flush := func() error {
-		if batch.Size() == 0 {
-			return nil
+// fingerprint identifies everything besides a document's content that
+// shapes its passages.
+func fingerprint(opts Options) string {
+	lang := opts.Read.DefaultLang
+	if lang == "" {
+		lang = DefaultReadOptions.DefaultLang
+	}
+	h := sha256.Sum256(fmt.Appendf(nil, "%s\x00%+v\x00%s\x00%s\x00%t",
+		pipelineVersion, opts.Split.withDefaults(), lang, opts.Fingerprint, opts.Extract != nil))
+	return hex.EncodeToString(h[:8])
+}
+
+// sourcePath is the file a document came from: its path without the
+// "#L12" line anchor of a JSON Lines record.
+func sourcePath(p string) string {
+	if i := strings.LastIndex(p, "#L"); i > 0 && formatOf(p[:i]) == fmtJSONL {
+		return p[:i]
+	}
+	return p
+}
+
+// builder writes the passages of the entries a reader produces.
+type builder struct {
+	idx      bleve.Index
+	batch    *bleve.Batch
+	opts     Options
+	m        *Manifest
+	log      *slog.Logger
+	began    time.Time
+	progress Progress
+	lastLog  time.Time
+	prev     map[string]*DocInfo // previous generation's documents by id
+	handled  map[string]bool     // previous documents reused or replaced
+}
+
+// item is what the reading goroutine sends: an entry, or the end of a
+// file with its size and the problem count so far.
+type item struct {
+	entry
+	fileDone bool
+	size     int64
+	problems int
+}
+
+// run reads the sources in one goroutine and indexes in this one, so that
+// parsing overlaps with bleve's analysis.
+func (b *builder) run(ctx context.Context, r *reader, srcs []source) error {
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ch := make(chan item, 64)
+	var readErr error
+	go func() {
+		defer close(ch)
+		send := func(it item) error {
+			select {
+			case ch <- it:
+				return nil
+			case <-rctx.Done():
+				return rctx.Err()
+			}
 		}
-		if err := idx.Batch(batch); err != nil {
-			return fmt.Errorf("index batch: %w", err)
+		for _, src := range srcs {
+			if err := r.read(rctx, src, func(e entry) error { return send(item{entry: e}) }); err != nil {
+				readErr = err
+				return
+			}
+			if err := send(item{fileDone: true, size: src.size, problems: len(r.problems)}); err != nil {
+				readErr = err
+				return
+			}
 		}
-		batch.Reset()
+		r.orphanSidecars()
+	}()
+	var err error
+	for it := range ch {
+		if err != nil {
+			continue // drain until the reader stops
+		}
+		if err = ctx.Err(); err == nil {
+			err = b.handle(it)
+		}
+		if err != nil {
+			cancel()
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if readErr != nil {
+		return readErr
+	}
+	return ctx.Err()
+}
+
+func (b *builder) handle(it item) error {
+	switch {
+	case it.fileDone:
+		p := &b.progress
+		p.Files++
+		p.Bytes += it.size
+		p.Problems = it.problems
+		p.Elapsed = time.Since(b.began)
+		if b.opts.Progress != nil {
+			b.opts.Progress(*p)
+		}
+		if time.Since(b.lastLog) > 5*time.Second {
+			b.lastLog = time.Now()
+			b.log.Info("indexing", "files", p.Files, "of", p.FilesTotal, "documents", p.Documents,
+				"reused", p.Reused, "passages", p.Passages,
+				"docs_per_s", int(p.DocsPerSecond()), "passages_per_s", int(p.PassagesPerSecond()),
+				"eta", p.ETA().Round(time.Second))
+		}
+		return nil
+	case it.reused != nil:
+		info := *it.reused
+		b.handled[info.ID] = true
+		b.m.Documents = append(b.m.Documents, info)
+		b.m.Passages += info.Passages
+		b.m.Changes.Reused++
+		b.progress.Documents++
+		b.progress.Reused++
+		b.progress.Passages += info.Passages
 		return nil
 	}
-	lastLog := time.Now()
-	for i, doc := range docs {
-		if err := ctx.Err(); err != nil {
+	doc := it.doc
+	if old := b.prev[doc.ID]; old != nil && !b.handled[doc.ID] {
+		// Changed: its old passages go before its new ones are added (an
+		// unchanged passage keeps its id and is written again).
+		b.handled[doc.ID] = true
+		if err := b.deleteDoc(old); err != nil {
 			return err
 		}
-		ps := Split(doc, opts.Split)
-		info := DocInfo{Document: *doc, Passages: len(ps), Year: doc.Year()}
-		seenA, seenF, seenY := map[string]bool{}, map[string]bool{}, map[int]bool{}
-		for j := range ps {
-			p := &ps[j]
-			if opts.Extract != nil {
-				p.Actors, p.Forums, p.Years = opts.Extract(p.Heading + "\n" + p.Text)
+		b.m.Changes.Changed++
+	} else {
+		b.m.Changes.Added++
+	}
+	n, err := b.indexDoc(doc)
+	if err != nil {
+		return err
+	}
+	b.progress.Documents++
+	b.progress.Passages += n
+	return nil
+}
+
+// finish deletes the passages of documents that are gone and writes the
+// last batch.
+func (b *builder) finish() error {
+	for id, old := range b.prev {
+		if !b.handled[id] {
+			if err := b.deleteDoc(old); err != nil {
+				return err
 			}
-			for _, a := range p.Actors {
-				if !seenA[a] {
-					seenA[a] = true
-					info.Actors = append(info.Actors, a)
-				}
-			}
-			for _, f := range p.Forums {
-				if !seenF[f] {
-					seenF[f] = true
-					info.Forums = append(info.Forums, f)
-				}
-			}
-			for _, y := range p.Years {
-				if !seenY[y] {
-					seenY[y] = true
-					info.Years = append(info.Years, y)
-				}
-			}
-			if err := batch.Index(p.ID, record(p, doc)); err != nil {
-				return fmt.Errorf("index passage of %s: %w", doc.Path, err)
-			}
-			if batch.Size() >= opts.BatchSize {
-				if err := flush(); err != nil {
-					return err
-				}
-			}
-		}
-		m.Passages += len(ps)
-		m.Documents = append(m.Documents, info)
-		if time.Since(lastLog) > 5*time.Second {
-			lastLog = time.Now()
-			log.Info("indexing", "documents", i+1, "of", len(docs), "passages", m.Passages)
+			b.m.Changes.Removed++
 		}
 	}
-	return flush()
+	return b.flush()
+}
+
+func (b *builder) flush() error {
+	if b.batch.Size() == 0 {
+		return nil
+	}
+	if err := b.idx.Batch(b.batch); err != nil {
+		return fmt.Errorf("index batch: %w", err)
+	}
+	b.batch.Reset()
+	return nil
+}
+
+// deleteDoc queues the deletion of every passage of a previous document.
+func (b *builder) deleteDoc(old *DocInfo) error {
+	q := bleve.NewTermQuery(old.ID)
+	q.SetField(FieldDocID)
+	const page = 1000
+	for from := 0; ; from += page {
+		req := bleve.NewSearchRequestOptions(q, page, from, false)
+		res, err := b.idx.Search(req)
+		if err != nil {
+			return fmt.Errorf("find passages of %s: %w", old.ID, err)
+		}
+		for _, h := range res.Hits {
+			b.batch.Delete(h.ID)
+		}
+		if len(res.Hits) < page {
+			break
+		}
+	}
+	if b.batch.Size() >= b.opts.BatchSize {
+		return b.flush()
+	}
+	return nil
+}
+
+// indexDoc splits, annotates and queues one document's passages.
+func (b *builder) indexDoc(doc *Document) (int, error) {
+	ps := Split(doc, b.opts.Split)
+	info := DocInfo{Document: *doc, Passages: len(ps), Year: doc.Year()}
+	info.Text, info.Blocks = "", nil // the manifest keeps metadata only
+	seenA, seenF, seenY := map[string]bool{}, map[string]bool{}, map[int]bool{}
+	for j := range ps {
+		p := &ps[j]
+		if b.opts.Extract != nil {
+			p.Actors, p.Forums, p.Years = b.opts.Extract(p.Heading + "\n" + p.Text)
+		}
+		p.Actors = union(doc.Actors, p.Actors)
+		p.Forums = union(doc.Forums, p.Forums)
+		for _, a := range p.Actors {
+			if !seenA[a] {
+				seenA[a] = true
+				info.Actors = append(info.Actors, a)
+			}
+		}
+		for _, f := range p.Forums {
+			if !seenF[f] {
+				seenF[f] = true
+				info.Forums = append(info.Forums, f)
+			}
+		}
+		for _, y := range p.Years {
+			if !seenY[y] {
+				seenY[y] = true
+				info.Years = append(info.Years, y)
+			}
+		}
+		if err := b.batch.Index(p.ID, record(p, doc)); err != nil {
+			return 0, fmt.Errorf("index passage of %s: %w", doc.Path, err)
+		}
+		if b.batch.Size() >= b.opts.BatchSize {
+			if err := b.flush(); err != nil {
+				return 0, err
+			}
+		}
+	}
+	b.m.Passages += len(ps)
+	b.m.Documents = append(b.m.Documents, info)
+	return len(ps), nil
+}
+
+// union is a followed by the values of b it lacks.
+func union(a, b []string) []string {
+	if len(a) == 0 {
+		return b
+	}
+	out := append([]string(nil), a...)
+	for _, v := range b {
+		found := false
+		for _, w := range a {
+			if v == w {
+				found = true
+				break
+			}
+		}
+		if !found {
+			out = append(out, v)
+		}
+	}
+	return out
 }

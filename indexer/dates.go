@@ -101,7 +101,7 @@ func makeDate(y, m, d string) (string, error) {
 // an RFC 3339 time) and returns YYYY-MM-DD.
 func normalizeDate(s string) (string, error) {
 	s = strings.TrimSpace(s)
-	for _, layout := range []string{"2006-01-02", time.RFC3339, "2006-01-02 15:04:05", "2006-01", "2006"} {
+	for _, layout := range []string{"2006-01-02", time.RFC3339, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01", "2006"} {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t.Format("2006-01-02"), nil
 		}

@@ -3,15 +3,20 @@
 //
 // The pipeline is visible in the file names:
 //
-//   - ingest.go reads a folder of documents (plain text and Markdown) into
-//     [Document] values: NFC-normalised text, title, language, dates;
-//   - text.go and markdown.go cut a document into blocks (headings,
-//     paragraphs, list items, table rows) with byte offsets into its text;
+//   - ingest.go reads a folder of documents into [Document] values:
+//     NFC-normalised text, title, language, dates; each unusable file or
+//     line becomes a [Problem];
+//   - encoding.go decodes UTF-8, UTF-16 and Windows-1252 bytes; sidecar.go
+//     reads NAME.meta.json metadata;
+//   - text.go, markdown.go and html.go cut a document into blocks
+//     (headings, paragraphs, list items, table rows) with byte offsets into
+//     its text; jsonl.go reads one document per line of a JSON Lines file;
 //   - split.go groups blocks into [Passage] values a reader can cite;
 //   - analysis.go registers the English and French analyzers, which fold
 //     accents in a token filter so that highlight offsets stay exact;
 //   - build.go and store.go write an index generation next to the live one
-//     and switch to it atomically.
+//     (incrementally: from a copy of the live one, re-analysing only new and
+//     changed documents) and switch to it atomically.
 //
 // Offsets everywhere are byte offsets into [Document.Text], the document's
 // display text. For plain text that is the file itself (NFC, LF line ends);

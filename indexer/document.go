@@ -18,8 +18,17 @@ type Document struct {
 	Text string `json:"-"`
 	// Blocks are the structural units of Text, in order.
 	Blocks []Block `json:"-"`
-	// Hash is the SHA-256 of the raw file content, hex-encoded.
+	// Hash is the SHA-256 of the raw content (the file, or the line of a
+	// JSON Lines file) and of its sidecar metadata, hex-encoded: equal
+	// hashes mean an incremental build can keep the document's passages.
 	Hash string `json:"hash"`
+	// Encoding names the encoding the file was converted from, empty for
+	// UTF-8.
+	Encoding string `json:"encoding,omitempty"`
+	// Actors and Forums are entity ids given with the document (JSON Lines
+	// fields or sidecar metadata); they are added to every passage.
+	Actors []string `json:"-"`
+	Forums []string `json:"-"`
 }
 
 // Year is the document's update year, or its publication year, or 0.

@@ -145,7 +145,9 @@ func TestParseRejects(t *testing.T) {
 		want string
 	}{
 		{"empty", []byte("  \n\n "), "empty file"},
-		{"invalid utf8", []byte("Caf\xe9 cr\xe8me et th\xe9"), "not valid UTF-8"},
+		{"invalid utf8, not windows-1252", []byte("Caf\x81 cr\x8dme et th\x9d"), "not valid UTF-8"},
+		{"invalid utf8, symbols", []byte("R\xe9sum\xe9 \xd7\xf7\xa4\xa6\xac\xb1 \xd7\xf7\xa4"), "not valid UTF-8"},
+		{"utf16 bom, not utf16", []byte("\xff\xfe\x00garbage"), "UTF-16"},
 		{"binary", []byte("PK\x03\x04\x00\x00abc"), "binary"},
 	}
 	for _, tt := range tests {

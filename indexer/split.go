@@ -17,10 +17,30 @@ type SplitOptions struct {
 	// Max is the length above which a single paragraph or list is cut, at
 	// sentence or item boundaries.
 	Max int
+	// Limit is the longest passage: a sentence longer than this (a table
+	// dump, text without punctuation) is cut at a space, or anywhere if it
+	// has none. Zero means 8,000; Max and Target are lowered to it.
+	Limit int
 }
 
 // DefaultSplitOptions suit citation: a passage is a paragraph or two.
-var DefaultSplitOptions = SplitOptions{Target: 1200, Max: 2000}
+var DefaultSplitOptions = SplitOptions{Target: 1200, Max: 2000, Limit: 8000}
+
+// withDefaults fills zero values and keeps Target ≤ Max ≤ Limit.
+func (opts SplitOptions) withDefaults() SplitOptions {
+	if opts.Target <= 0 {
+		opts.Target, opts.Max = DefaultSplitOptions.Target, max(opts.Max, DefaultSplitOptions.Max)
+	}
+	if opts.Limit <= 0 {
+		opts.Limit = DefaultSplitOptions.Limit
+	}
+	opts.Target = min(opts.Target, opts.Limit)
+	if opts.Max < opts.Target {
+		opts.Max = opts.Target
+	}
+	opts.Max = min(opts.Max, opts.Limit)
+	return opts
+}
 
 // span is a run of document text that must stay in one passage.
 type span struct{ start, end int }
@@ -30,12 +50,7 @@ type span struct{ start, end int }
 // ':' stays with its list; a paragraph longer than opts.Max is cut between
 // sentences, never inside one.
 func Split(doc *Document, opts SplitOptions) []Passage {
-	if opts.Target <= 0 {
-		opts = DefaultSplitOptions
-	}
-	if opts.Max < opts.Target {
-		opts.Max = opts.Target
-	}
+	opts = opts.withDefaults()
 	text := doc.Text
 	runes := func(s span) int { return utf8.RuneCountInString(text[s.start:s.end]) }
 
@@ -76,7 +91,9 @@ func Split(doc *Document, opts SplitOptions) []Passage {
 		}
 		if len(items) == 0 {
 			for _, s := range sentences(text, u, opts.Target) {
-				add(s)
+				for _, piece := range hardCut(text, s, opts.Limit) {
+					add(piece)
+				}
 			}
 			return
 		}
@@ -85,7 +102,9 @@ func Split(doc *Document, opts SplitOptions) []Passage {
 		for _, it := range items {
 			if runes(it) > opts.Max {
 				for _, s := range sentences(text, it, opts.Target) {
-					add(s)
+					for _, piece := range hardCut(text, s, opts.Limit) {
+						add(piece)
+					}
 				}
 				continue
 			}
@@ -201,4 +220,27 @@ func trimSpan(text string, s span) span {
 		s.start++
 	}
 	return s
+}
+
+// hardCut cuts a span longer than limit characters into pieces of at most
+// limit, each ending at the last space that fits, or at a character
+// boundary when there is none.
+func hardCut(text string, u span, limit int) []span {
+	var out []span
+	for utf8.RuneCountInString(text[u.start:u.end]) > limit {
+		// Byte offset just past limit runes.
+		end, n := u.start, 0
+		for end < u.end && n < limit {
+			_, size := utf8.DecodeRuneInString(text[end:u.end])
+			end += size
+			n++
+		}
+		cut := end
+		if i := strings.LastIndexAny(text[u.start:end], " \n\t"); i > 0 {
+			cut = u.start + i
+		}
+		out = append(out, trimSpan(text, span{u.start, cut}))
+		u = trimSpan(text, span{cut, u.end})
+	}
+	return append(out, u)
 }

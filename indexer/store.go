@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -53,6 +54,27 @@ type Manifest struct {
 	Documents  []DocInfo     `json:"documents"`
 	Passages   int           `json:"passages"`
 	Problems   []Problem     `json:"problems,omitempty"`
+	// Fingerprint identifies the pipeline and settings that built the
+	// generation; an incremental build reuses only a generation with the
+	// same fingerprint.
+	Fingerprint string `json:"fingerprint,omitempty"`
+	// Changes counts what the build did with each document.
+	Changes *Changes `json:"changes,omitempty"`
+}
+
+// Changes compares a generation with the one it was built from.
+type Changes struct {
+	// Base is the generation an incremental build started from; empty
+	// for a full build.
+	Base string `json:"base,omitempty"`
+	// Reused documents were unchanged: their passages were kept as they
+	// were, without being read again.
+	Reused int `json:"reused"`
+	// Added and Changed documents were analysed and indexed.
+	Added   int `json:"added"`
+	Changed int `json:"changed"`
+	// Removed documents were in the base generation and are gone.
+	Removed int `json:"removed"`
 }
 
 // Generation is an opened index generation.
@@ -150,6 +172,66 @@ func switchCurrent(dataDir, gen string) error {
 		return fmt.Errorf("switch current generation: %w", err)
 	}
 	return syncDir(dataDir)
+}
+
+// copyIndex copies the (closed, or opened read-only) index at src to dst
+// and opens the copy for writing. The live generation is never written:
+// a build changes only its copy.
+func copyIndex(src, dst string) (bleve.Index, error) {
+	if err := copyDir(src, dst); err != nil {
+		return nil, fmt.Errorf("copy live index: %w", err)
+	}
+	idx, err := bleve.OpenUsing(dst, map[string]interface{}{"bolt_timeout": "2s"})
+	if err != nil {
+		return nil, fmt.Errorf("open copy of live index: %w", err)
+	}
+	return idx, nil
+}
+
+// copyDir copies a folder tree of regular files, syncing each file.
+func copyDir(src, dst string) error {
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		return err
+	}
+	for _, e := range entries {
+		s, d := filepath.Join(src, e.Name()), filepath.Join(dst, e.Name())
+		switch {
+		case e.IsDir():
+			if err := copyDir(s, d); err != nil {
+				return err
+			}
+		case e.Type().IsRegular():
+			if err := copyFile(s, d); err != nil {
+				return err
+			}
+		}
+	}
+	return syncDir(dst)
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	if err := out.Sync(); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }
 
 // lock takes the data folder's build lock without waiting.

@@ -113,6 +113,12 @@ func looksLikeHeading(s string) bool {
 // heading; bullet lines are list items; other lines of a group are joined
 // into one paragraph. The first line of the file is the title.
 func parseText(text string) (title string, blocks []Block) {
+	return parseTextBlocks(text, true)
+}
+
+// parseTextBlocks is parseText; withTitle false reads a body whose title
+// is given elsewhere (a JSON Lines record), so its first line is text.
+func parseTextBlocks(text string, withTitle bool) (title string, blocks []Block) {
 	lines := splitLines(text)
 	type group struct{ lines []line }
 	var groups []group
@@ -137,7 +143,7 @@ func parseText(text string) (title string, blocks []Block) {
 		return l.start + left, l.start + right
 	}
 	for gi, g := range groups {
-		if gi == 0 && len(g.lines) >= 1 {
+		if withTitle && gi == 0 && len(g.lines) >= 1 {
 			s, e := trim(g.lines[0])
 			title = text[s:e]
 			blocks = append(blocks, Block{Kind: TitleLine, Start: s, End: e})

@@ -27,9 +27,12 @@ type serveConfig struct {
 	// accepting connections, so that load balancers move away first.
 	drainDelay time.Duration
 	// drain bounds the wait for in-flight requests.
-	drain  time.Duration
-	api    api.Options
-	limits search.Limits
+	drain time.Duration
+	// reloadEvery is how often the data folder is checked for a new
+	// generation (0: only on SIGHUP).
+	reloadEvery time.Duration
+	api         api.Options
+	limits      search.Limits
 }
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -56,6 +59,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	maxWindow := fs.Int("max-window", def.MaxWindow, "largest page × size (deeper pages: the next cursor)")
 	maxClauses := fs.Int("max-clauses", def.MaxClauses, "most query clauses after analysis and prefix expansion")
 	maxFuzziness := fs.Int("max-fuzziness", def.MaxFuzziness, "largest edit distance of a fuzzy term, 1 or 2")
+	reloadEvery := fs.Duration("reload-interval", 2*time.Second, "how often to look for a new index generation (0: only on SIGHUP)")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -72,7 +76,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	cfg := serveConfig{
-		seeds: *seeds, data: *data, drain: *drain, drainDelay: *drainDelay,
+		seeds: *seeds, data: *data, drain: *drain, drainDelay: *drainDelay, reloadEvery: *reloadEvery,
 		api: api.Options{
 			Logger: log, SearchTimeout: *searchTimeout, LogQueries: *logQueries, MaxBodyBytes: *maxBody,
 			CORSOrigins: splitList(*cors), RateLimit: *rateLimit, TrustedProxies: splitList(*proxies),
@@ -111,6 +115,10 @@ func serve(ctx context.Context, ln net.Listener, cfg serveConfig, stdout io.Writ
 		cfg.api.Metrics = api.NewMetrics(version)
 	}
 	h := &api.Handle{}
+	rl := newReloader(cfg.data, h, log) // hot reload: reload.go
+	if cfg.api.Admin == nil {
+		cfg.api.Admin = adminOptions(ctx, cfg.seeds, cfg.data, log, rl, cfg.api.Metrics)
+	}
 	var handler http.Handler = api.NewRouter(h, cfg.api)
 	if wrap != nil {
 		handler = wrap(handler)
@@ -140,12 +148,14 @@ func serve(ctx context.Context, ln net.Listener, cfg serveConfig, stdout io.Writ
 		return err
 	}
 	h.SetSearcher(s)
+	rl.watch(ctx, cfg.reloadEvery)
 	_, m := s.Generation()
 	log.Info("ready", "documents", len(m.Documents), "passages", m.Passages)
 	fmt.Fprintf(stdout, "Vigie is serving %d passages from %d documents on http://%s/\n", m.Passages, len(m.Documents), displayAddr(ln.Addr()))
 
 	select {
 	case err := <-serveErr:
+		rl.stop()
 		s.Close()
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
@@ -166,6 +176,7 @@ func serve(ctx context.Context, ln net.Listener, cfg serveConfig, stdout io.Writ
 		log.Warn("in-flight requests did not finish in time; closing their connections", "shutdown_timeout", cfg.drain)
 		_ = srv.Close()
 	}
+	rl.stop()
 	if cerr := s.Close(); cerr != nil {
 		log.Warn("close index", "err", cerr)
 	}

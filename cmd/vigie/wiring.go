@@ -14,6 +14,8 @@ func buildOptions(seeds, data string, log *slog.Logger) indexer.Options {
 	g := entity.Default()
 	return indexer.Options{
 		Seeds: seeds, Data: data, Logger: log,
+		// A new gazetteer re-tags every document on the next build.
+		Fingerprint: "gazetteer:" + g.Fingerprint(),
 		Extract: func(text string) ([]string, []string, []int) {
 			actors, forums := g.Extract(text)
 			return actors, forums, entity.Years(text)
