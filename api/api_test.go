@@ -35,7 +35,12 @@ func newTestServer(t *testing.T) (*httptest.Server, *Handle) {
 	s := search.New(gen, search.Options{Gazetteer: g})
 	t.Cleanup(func() { s.Close() })
 	h.SetSearcher(s)
-	ts := httptest.NewServer(NewRouter(h, Options{}))
+	// The admin endpoints exist (with a token) so that the OpenAPI test
+	// sees every route; without the token they answer 401.
+	admin := &Admin{Token: "test-admin-token", Reindex: func(context.Context, func(indexer.Progress)) (*indexer.Manifest, error) {
+		return &indexer.Manifest{}, nil
+	}}
+	ts := httptest.NewServer(NewRouter(h, Options{Admin: admin}))
 	t.Cleanup(ts.Close)
 	return ts, h
 }
