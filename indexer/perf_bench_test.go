@@ -109,7 +109,7 @@ func BenchmarkSplitLaws(b *testing.B) {
 
 // lawsSubset links every nth Act of laws-canada, in both languages, into a
 // temporary corpus folder.
-func lawsSubset(b *testing.B, every int) string {
+func lawsSubset(b testing.TB, every int) string {
 	b.Helper()
 	root := testutil.Corpus(b, "laws-canada")
 	names, err := os.ReadDir(filepath.Join(root, English))

@@ -43,6 +43,7 @@ type benchReport struct {
 	IndexTime   float64   `json:"index_seconds"`
 	DocsPerSec  float64   `json:"docs_per_second"`
 	PassPerSec  float64   `json:"passages_per_second"`
+	IndexCPU    float64   `json:"index_cpu_seconds"`
 	IndexPeak   int64     `json:"index_peak_rss_bytes"`
 	IndexBytes  int64     `json:"index_disk_bytes"`
 	FirstSearch float64   `json:"first_search_seconds"`
@@ -159,6 +160,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	rep.IndexTime = time.Since(began).Seconds()
 	rep.IndexPeak = peakRSS(idx.ProcessState)
+	rep.IndexCPU = (idx.ProcessState.UserTime() + idx.ProcessState.SystemTime()).Seconds()
 	rep.IndexBytes = benchDirSize(data)
 	gen, err := indexer.Open(data)
 	if err != nil {
@@ -555,7 +557,7 @@ func benchPrint(w io.Writer, r *benchReport) {
 	row := func(cells ...string) { fmt.Fprintln(tw, strings.Join(cells, "\t")) }
 	row("measure", "value")
 	row("documents / passages", fmt.Sprintf("%d / %d", r.Documents, r.Passages))
-	row("index time", fmt.Sprintf("%.1f s (%.0f docs/s, %.0f passages/s)", r.IndexTime, r.DocsPerSec, r.PassPerSec))
+	row("index time", fmt.Sprintf("%.1f s (%.0f docs/s, %.0f passages/s); %.1f s of CPU", r.IndexTime, r.DocsPerSec, r.PassPerSec, r.IndexCPU))
 	row("index build peak RSS", benchMiB(r.IndexPeak))
 	row("index size on disk", benchMiB(r.IndexBytes))
 	row("first search after restart", fmt.Sprintf("%.0f ms", r.FirstSearch*1000))
