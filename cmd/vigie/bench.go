@@ -49,13 +49,47 @@ type benchReport struct {
 	FirstSearch float64   `json:"first_search_seconds"`
 	// Overhead compares the same queries answered one at a time in
 	// process (search.Searcher.Search) and over HTTP.
-	Overhead benchOverhead   `json:"overhead"`
-	Closed   loadgen.Report  `json:"closed_loop"`
-	Open     loadgen.Report  `json:"open_loop"`
-	Suggest  *loadgen.Report `json:"suggest,omitempty"`
+	Overhead benchOverhead  `json:"overhead"`
+	Closed   loadgen.Report `json:"closed_loop"`
+	Open     loadgen.Report `json:"open_loop"`
+	// CPU per request of the server and of the load generator (this
+	// process) in each phase: on a shared machine, the figure that load
+	// does not distort much.
+	ClosedCPU benchCPU        `json:"closed_loop_cpu"`
+	OpenCPU   benchCPU        `json:"open_loop_cpu"`
+	Suggest   *loadgen.Report `json:"suggest,omitempty"`
 	// SuggestNote says why suggestions were not measured.
 	SuggestNote string      `json:"suggest_note,omitempty"`
 	Serve       loadgen.Mem `json:"serve_memory"`
+}
+
+type benchCPU struct {
+	ServerMS float64 `json:"server_ms_per_request"`
+	ClientMS float64 `json:"client_ms_per_request"`
+}
+
+// cpuMeter measures the CPU time the server and this process use.
+type cpuMeter struct {
+	pid            int
+	server, client time.Duration
+}
+
+func startCPU(pid int) *cpuMeter {
+	m := &cpuMeter{pid: pid}
+	m.server, _ = loadgen.ProcCPU(pid)
+	m.client, _ = loadgen.ProcCPU(os.Getpid())
+	return m
+}
+
+// per returns the CPU time used since start, per request.
+func (m *cpuMeter) per(requests int) benchCPU {
+	s, err1 := loadgen.ProcCPU(m.pid)
+	c, err2 := loadgen.ProcCPU(os.Getpid())
+	if err1 != nil || err2 != nil || requests == 0 {
+		return benchCPU{}
+	}
+	n := float64(requests)
+	return benchCPU{ServerMS: benchMS(s-m.server) / n, ClientMS: benchMS(c-m.client) / n}
 }
 
 type benchHost struct {
@@ -209,6 +243,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	// 6. Closed loop: maximum throughput.
 	progress("closed loop: %d clients for %s", *concurrency, *duration)
+	cpu := startCPU(srv.cmd.Process.Pid)
 	rep.Closed, err = loadgen.RunClosed(ctx, loadgen.Closed{Concurrency: *concurrency, Duration: *duration, MaxRequests: *maxRequests},
 		func(ctx context.Context, i int) error { return get(ctx, urls[i%len(urls)]) })
 	if err != nil {
@@ -216,12 +251,16 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 
 	// 7. Open loop: latency at a constant rate.
+	rep.ClosedCPU = cpu.per(rep.Closed.Requests)
 	progress("open loop: %.0f requests/s for %s", *rate, *duration)
+	cpu = startCPU(srv.cmd.Process.Pid)
 	rep.Open, err = loadgen.RunOpen(ctx, loadgen.Open{Rate: *rate, Duration: *duration, MaxRequests: *maxRequests},
 		func(ctx context.Context, i int) error { return get(ctx, urls[i%len(urls)]) })
 	if err != nil {
 		return err
 	}
+
+	rep.OpenCPU = cpu.per(rep.Open.Requests)
 
 	// 8. Suggestions, where the server has them.
 	rep.Suggest, rep.SuggestNote, err = benchSuggest(ctx, client, base, mix.Suggest, *rate, *duration, *maxRequests, progress)
@@ -572,6 +611,8 @@ func benchPrint(w io.Writer, r *benchReport) {
 	}
 	loadRow(fmt.Sprintf("closed loop, %d clients", r.Closed.Concurrency), r.Closed)
 	loadRow(fmt.Sprintf("open loop, %.0f req/s", r.Open.Rate), r.Open)
+	row("CPU per request: server / client", fmt.Sprintf("closed loop %.2f / %.2f ms, open loop %.2f / %.2f ms",
+		r.ClosedCPU.ServerMS, r.ClosedCPU.ClientMS, r.OpenCPU.ServerMS, r.OpenCPU.ClientMS))
 	if r.Suggest != nil {
 		loadRow(fmt.Sprintf("suggest, %.0f req/s", r.Suggest.Rate), *r.Suggest)
 	} else {

@@ -194,4 +194,17 @@ func TestProcMem(t *testing.T) {
 	if _, err := ProcMem(-1); err == nil {
 		t.Error("ProcMem(-1): no error")
 	}
+	before, err := ProcCPU(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for end := time.Now().Add(100 * time.Millisecond); time.Now().Before(end); {
+	}
+	after, err := ProcCPU(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after <= before {
+		t.Errorf("ProcCPU did not grow over 100 ms of spinning: %v then %v", before, after)
+	}
 }
