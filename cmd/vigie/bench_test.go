@@ -1,8 +1,11 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -72,4 +75,49 @@ func mixQuery(t *testing.T, line string) loadgen.Query {
 		t.Fatal(err)
 	}
 	return m.Searches[0]
+}
+
+// TestBenchCommand runs `vigie bench` on the seeds with short phases and
+// checks that every stage produced figures.
+func TestBenchCommand(t *testing.T) {
+	bin := buildBinary(t)
+	out, err := exec.Command(bin, "bench", "--corpus", "../../seeds", "--duration", "500ms",
+		"--rate", "40", "--concurrency", "2", "--rounds", "1", "--json").Output()
+	if err != nil {
+		t.Fatalf("vigie bench: %v", err)
+	}
+	var r benchReport
+	if err := json.Unmarshal(out, &r); err != nil {
+		t.Fatalf("bench --json: %v\n%s", err, out)
+	}
+	if r.Documents != 2 || r.Passages == 0 || r.IndexTime <= 0 || r.FirstSearch <= 0 {
+		t.Errorf("indexing figures missing: %+v", r)
+	}
+	if r.Closed.Requests == 0 || r.Closed.Errors != 0 || r.Open.Requests != 20 || r.Open.Errors != 0 {
+		t.Errorf("load phases: closed %+v, open %+v", r.Closed, r.Open)
+	}
+	if r.Overhead.InProcessMS <= 0 || r.Overhead.HTTPMS <= 0 {
+		t.Errorf("overhead not measured: %+v", r.Overhead)
+	}
+	if r.Suggest == nil && r.SuggestNote == "" {
+		t.Error("suggest neither measured nor explained")
+	}
+	if runtime.GOOS == "linux" && (r.IndexPeak <= 0 || r.Serve.RSS <= 0) {
+		t.Errorf("RSS missing: index %d, serve %+v", r.IndexPeak, r.Serve)
+	}
+}
+
+func TestBenchRejectsBadFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"bench"},
+		{"bench", "--corpus", "x", "--fraction", "0"},
+		{"bench", "--corpus", "x", "--fraction", "1.5"},
+		{"bench", "--corpus", "x", "--rate", "0"},
+		{"bench", "--corpus", "x", "stray"},
+	} {
+		var stdout, stderr strings.Builder
+		if code := run(args, &stdout, &stderr); code != 2 {
+			t.Errorf("vigie %v: exit %d, want 2 (stderr %q)", args, code, stderr.String())
+		}
+	}
 }
