@@ -586,6 +586,9 @@ func benchMiB(b int64) string {
 	if b <= 0 {
 		return "n/a"
 	}
+	if b < 10<<20 {
+		return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20))
+	}
 	return fmt.Sprintf("%.0f MiB", float64(b)/(1<<20))
 }
 
