@@ -189,6 +189,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	began := time.Now()
 	idx := exec.CommandContext(ctx, *bin, "index", "--seeds", seeds, "--data", data, "--log-level", "error")
 	idx.Stderr = stderr
+	idx.SysProcAttr = childAttrs()
 	if err := idx.Run(); err != nil {
 		return fmt.Errorf("index: %w", err)
 	}
@@ -426,6 +427,7 @@ func benchServe(ctx context.Context, bin, seeds, data string) (*benchServer, str
 	began := time.Now()
 	cmd := exec.Command(bin, "serve", "--addr", addr, "--seeds", seeds, "--data", data, "--log-level", "warn")
 	cmd.Stderr = os.Stderr
+	cmd.SysProcAttr = childAttrs()
 	if err := cmd.Start(); err != nil {
 		return nil, "", 0, fmt.Errorf("start serve: %w", err)
 	}

@@ -13,3 +13,9 @@ func peakRSS(ps *os.ProcessState) int64 {
 	}
 	return 0
 }
+
+// childAttrs makes the kernel stop a child process when the bench dies
+// (killed, or a broken pipe on stdout), so no server is left behind.
+func childAttrs() *syscall.SysProcAttr {
+	return &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
+}
