@@ -198,7 +198,7 @@ func parseMarkdown(body string) (title, text string, blocks []Block) {
 			}
 			w.add(Paragraph, 0, strings.Join(code, "\n"))
 			continue
-		case reHeading.MatchString(trimmed) && !strings.HasPrefix(l, "    "):
+		case strings.HasPrefix(trimmed, "#") && reHeading.MatchString(trimmed) && !strings.HasPrefix(l, "    "):
 			flushPara()
 			flushItem()
 			indents = nil

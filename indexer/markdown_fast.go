@@ -20,7 +20,8 @@ func replaceIf(s, marker string, re *regexp.Regexp, repl string) string {
 // collapseSpaces is reSpaces.ReplaceAllString(l, " "), skipped when l has
 // no tab, no no-break space and no two spaces in a row.
 func collapseSpaces(l string) string {
-	if !strings.Contains(l, "  ") && !strings.ContainsAny(l, "\t\u00a0") {
+	// strings.ContainsAny with a non-ASCII set is a slow rune-by-rune scan.
+	if !strings.Contains(l, "  ") && strings.IndexByte(l, '\t') < 0 && !strings.Contains(l, "\u00a0") {
 		return l
 	}
 	return reSpaces.ReplaceAllString(l, " ")
