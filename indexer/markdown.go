@@ -72,21 +72,24 @@ var (
 // cleanInline renders Markdown inline markup and embedded HTML as plain
 // text. List items inside HTML become lines starting with "• ".
 func cleanInline(s string) string {
-	s = reImage.ReplaceAllString(s, "$1")
-	s = reLink.ReplaceAllString(s, "$1")
-	s = reRefLink.ReplaceAllString(s, "$1")
-	s = reAutoLink.ReplaceAllString(s, "$1")
-	s = reCode.ReplaceAllString(s, "$1")
-	s = reStrong.ReplaceAllString(s, "$2")
-	s = reEm.ReplaceAllString(s, "$1$2")
-	s = reListTag.ReplaceAllString(s, "\n• ")
-	s = reBreakTag.ReplaceAllString(s, "\n")
-	s = reAnyTag.ReplaceAllString(s, "")
-	s = reMDEscapes.ReplaceAllString(s, "$1")
+	// Each rewrite runs only when its marker is present (see replaceIf).
+	s = replaceIf(s, "![", reImage, "$1")
+	s = replaceIf(s, "](", reLink, "$1")
+	s = replaceIf(s, "][", reRefLink, "$1")
+	s = replaceIf(s, "<", reAutoLink, "$1")
+	s = replaceIf(s, "`", reCode, "$1")
+	if strings.Contains(s, "**") || strings.Contains(s, "__") {
+		s = reStrong.ReplaceAllString(s, "$2")
+	}
+	s = replaceIf(s, "*", reEm, "$1$2")
+	s = replaceIf(s, "<", reListTag, "\n• ")
+	s = replaceIf(s, "<", reBreakTag, "\n")
+	s = replaceIf(s, "<", reAnyTag, "")
+	s = replaceIf(s, `\`, reMDEscapes, "$1")
 	s = html.UnescapeString(s)
 	var lines []string
 	for _, l := range strings.Split(s, "\n") {
-		l = strings.TrimSpace(reSpaces.ReplaceAllString(l, " "))
+		l = strings.TrimSpace(collapseSpaces(l))
 		// A list item whose text itself starts with a bullet ("• • Confirm").
 		for strings.HasPrefix(l, "• •") {
 			l = "•" + strings.TrimPrefix(l, "• •")
@@ -195,7 +198,7 @@ func parseMarkdown(body string) (title, text string, blocks []Block) {
 			}
 			w.add(Paragraph, 0, strings.Join(code, "\n"))
 			continue
-		case reHeading.MatchString(trimmed) && !strings.HasPrefix(l, "    "):
+		case strings.HasPrefix(trimmed, "#") && reHeading.MatchString(trimmed) && !strings.HasPrefix(l, "    "):
 			flushPara()
 			flushItem()
 			indents = nil

@@ -34,6 +34,14 @@ func Fold(s string) string {
 	if isASCII(s) {
 		return s
 	}
+	if out, ok := foldFast(s); ok {
+		return out
+	}
+	return foldSlow(s)
+}
+
+// foldSlow is Fold's general path: NFD, marks removed, NFC, ligatures.
+func foldSlow(s string) string {
 	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 	out, _, err := transform.String(t, s)
 	if err != nil {
@@ -70,7 +78,7 @@ func normalizeApostrophes(b []byte) []byte {
 	if !bytes.ContainsAny(b, "’‘ʼ＇") {
 		return b
 	}
-	s := strings.NewReplacer("’", "'", "‘", "'", "ʼ", "'", "＇", "'").Replace(string(b))
+	s := apostrophes.Replace(string(b))
 	return []byte(s)
 }
 

@@ -34,6 +34,7 @@ Usage:
   vigie search  [--lang en|fr] [--json] [--data DIR] QUERY...   search from the terminal
   vigie entities [--data DIR] [DOC-ID...] [--text TEXT]        show the actors, forums and years extracted (no argument: list the gazetteer)
   vigie healthcheck [--addr HOST:PORT]                          exit 0 if a local server answers /healthz
+  vigie bench --corpus DIR [--fraction F] [--rate N] [--json]   index a corpus, load the HTTP API, print throughput, latency, RSS
   vigie version                                                 print the version
 
 Environment: VIGIE_ADDR, VIGIE_DATA, VIGIE_SEEDS set the defaults of --addr, --data, --seeds;
@@ -70,6 +71,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = cmdEntities(ctx, args[1:], stdout, stderr)
 	case "healthcheck":
 		err = cmdHealthcheck(ctx, args[1:], stdout, stderr)
+	case "bench":
+		err = cmdBench(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintf(stdout, "vigie %s\n", version)
 	case "help", "--help", "-h":

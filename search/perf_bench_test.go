@@ -1,0 +1,160 @@
+package search
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"github.com/vigie/vigie/indexer"
+	"github.com/vigie/vigie/internal/loadgen"
+	"github.com/vigie/vigie/internal/testutil"
+)
+
+// Benchmarks of search on a laws-canada subset, with the query mix of
+// `vigie bench` (internal/loadgen/queries.txt). Run with
+//
+//	go test -run '^$' -bench 'TextQuery|Mix|Broad' -benchmem ./search
+//
+// Figures are in docs/performance.md.
+
+// lawsSearcher indexes one Act in every of laws-canada, in both languages.
+func lawsSearcher(b *testing.B, every int) *Searcher {
+	b.Helper()
+	root := testutil.Corpus(b, "laws-canada")
+	names, err := os.ReadDir(filepath.Join(root, indexer.English))
+	if err != nil {
+		b.Fatal(err)
+	}
+	sort.Slice(names, func(i, j int) bool { return names[i].Name() < names[j].Name() })
+	dir := b.TempDir()
+	for i, n := range names {
+		if i%every != 0 {
+			continue
+		}
+		for _, lang := range indexer.Languages {
+			raw, err := os.ReadFile(filepath.Join(root, lang, n.Name()))
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := os.MkdirAll(filepath.Join(dir, lang), 0o755); err != nil {
+				b.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, lang, n.Name()), raw, 0o644); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	return openCorpus(b, dir)
+}
+
+// mixRequest is the Request the API makes of a mix entry's parameters.
+func mixRequest(q loadgen.Query) Request {
+	v := q.Values()
+	r := Request{Query: v.Get("q"), Filters: map[string][]string{}}
+	for _, name := range Facets {
+		r.Filters[name] = append(r.Filters[name], v[name]...)
+	}
+	if v.Get("page") != "" {
+		r.Page = 3
+	}
+	return r
+}
+
+// BenchmarkTextQuery parses each query of the mix and builds its bleve
+// query in both languages (each word analysed twice): the per-request
+// cost before bleve runs.
+func BenchmarkTextQuery(b *testing.B) {
+	mix := loadgen.DefaultMix().Searches
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		q := mix[i%len(mix)]
+		textQuery(Parse(q.Text), false)
+		i++
+	}
+}
+
+// BenchmarkSearchMix runs the mix's queries, by kind, on 1 Act in 20
+// (about 5% of laws-canada): ns/op is one search with highlights and
+// facets, as the API runs it.
+func BenchmarkSearchMix(b *testing.B) {
+	s := lawsSearcher(b, 20)
+	byKind := map[string][]Request{}
+	var kinds []string
+	for _, q := range loadgen.DefaultMix().Searches {
+		if byKind[q.Kind] == nil {
+			kinds = append(kinds, q.Kind)
+		}
+		byKind[q.Kind] = append(byKind[q.Kind], mixRequest(q))
+	}
+	sort.Strings(kinds)
+	ctx := context.Background()
+	for _, k := range kinds {
+		reqs := byKind[k]
+		b.Run(k, func(b *testing.B) {
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				if _, err := s.Search(ctx, reqs[i%len(reqs)]); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
+	}
+}
+
+// BenchmarkBroadCost splits the cost of a broad query ("minister", tens
+// of thousands of hits on the full corpus) into what bleve does for the
+// ranking alone, then with stored fields and term locations (for the
+// highlights), then with the four facets, and finally the whole Search.
+func BenchmarkBroadCost(b *testing.B) {
+	s := lawsSearcher(b, 20)
+	ctx := context.Background()
+	for _, word := range []string{"minister", "ministre"} {
+		text := textQuery(Parse(word), false)
+		steps := []struct {
+			name            string
+			fields, facets  bool
+			highlightFields bool
+		}{
+			{"rank", false, false, false},
+			{"rank+fields+locations", true, false, true},
+			{"rank+facets", false, true, false},
+			{"rank+fields+locations+facets", true, true, true},
+		}
+		for _, st := range steps {
+			b.Run(word+"/"+st.name, func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					req := bleve.NewSearchRequestOptions(text, 10, 0, false)
+					req.SortBy([]string{"-_score", "_id"})
+					if st.fields {
+						req.Fields = indexer.StoredFields
+					}
+					req.IncludeLocations = st.highlightFields
+					if st.facets {
+						for _, name := range Facets {
+							req.AddFacet(name, bleve.NewFacetRequest(facetField[name], facetSize[name]))
+						}
+					}
+					if _, err := s.alias.SearchInContext(ctx, req); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+		b.Run(word+"/Search", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := s.Search(ctx, Request{Query: word}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
