@@ -20,10 +20,7 @@ func newTestServer(t *testing.T) (*httptest.Server, *Handle) {
 	t.Helper()
 	data := t.TempDir()
 	g := entity.Default()
-	extract := func(text string) ([]string, []string, []int) {
-		a, f := g.Extract(text)
-		return a, f, entity.Years(text)
-	}
+	extract := g.Annotate
 	if _, err := indexer.Build(context.Background(), indexer.Options{Seeds: "../seeds", Data: data, Extract: extract}); err != nil {
 		t.Fatal(err)
 	}

@@ -21,10 +21,7 @@ func benchSearcher(b *testing.B) *search.Searcher {
 	b.Helper()
 	data := b.TempDir()
 	g := entity.Default()
-	extract := func(text string) ([]string, []string, []int) {
-		a, f := g.Extract(text)
-		return a, f, entity.Years(text)
-	}
+	extract := g.Annotate
 	if _, err := indexer.Build(context.Background(), indexer.Options{Seeds: "../seeds", Data: data, Extract: extract}); err != nil {
 		b.Fatal(err)
 	}

@@ -63,6 +63,14 @@ func (g *Gazetteer) Extract(text string) (actors, forums []string) {
 	return actors, forums
 }
 
+// Annotate returns what a passage refers to: the actors and forums it
+// mentions (as Extract) and the years it refers to (as Years). Its
+// signature is the indexer's Extractor.
+func (g *Gazetteer) Annotate(text string) (actors, forums []string, years []int) {
+	actors, forums = g.Extract(text)
+	return actors, forums, Years(text)
+}
+
 // Lookup returns the ID of the entity that name designates as a whole, for
 // instance a query term or a facet value: an ID ("nato"), a label or an alias
 // in either language ("otan", "Organisation du traité de l'Atlantique nord").

@@ -145,10 +145,7 @@ func lawsSubset(b testing.TB, every int) string {
 func BenchmarkBuildLawsSubset(b *testing.B) {
 	seeds := lawsSubset(b, 20)
 	g := entity.Default()
-	extract := func(text string) ([]string, []string, []int) {
-		a, f := g.Extract(text)
-		return a, f, entity.Years(text)
-	}
+	extract := g.Annotate
 	for _, batch := range []int{0, 2000} {
 		name := "batch=default"
 		if batch > 0 {

@@ -17,10 +17,7 @@ func openCorpus(t testing.TB, dir string) *Searcher {
 	t.Helper()
 	data := t.TempDir()
 	g := entity.Default()
-	extract := func(text string) ([]string, []string, []int) {
-		a, f := g.Extract(text)
-		return a, f, entity.Years(text)
-	}
+	extract := g.Annotate
 	if _, err := indexer.Build(context.Background(), indexer.Options{Seeds: dir, Data: data, Extract: extract}); err != nil {
 		t.Fatalf("build %s: %v", dir, err)
 	}

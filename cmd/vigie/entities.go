@@ -10,7 +10,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/vigie/vigie/entity"
-	"github.com/vigie/vigie/indexer"
 	"github.com/vigie/vigie/search"
 )
 
@@ -40,14 +39,10 @@ func cmdEntities(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		}
 		return tw.Flush()
 	}
-	gen, err := indexer.Open(*data)
-	if errors.Is(err, indexer.ErrNoIndex) {
-		return fmt.Errorf("no index in %s: run \"vigie index\" first", *data)
-	}
+	s, err := openSearcher(*data)
 	if err != nil {
 		return err
 	}
-	s := search.New(gen, searchOptions())
 	defer s.Close()
 	for _, id := range rest {
 		info, passages, err := s.Document(ctx, id)

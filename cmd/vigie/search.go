@@ -11,7 +11,6 @@ import (
 	"os"
 	"strings"
 
-	"github.com/vigie/vigie/indexer"
 	"github.com/vigie/vigie/search"
 )
 
@@ -38,14 +37,10 @@ func cmdSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	gen, err := indexer.Open(*data)
-	if errors.Is(err, indexer.ErrNoIndex) {
-		return fmt.Errorf("no index in %s: run \"vigie index\" first", *data)
-	}
+	s, err := openSearcher(*data)
 	if err != nil {
 		return err
 	}
-	s := search.New(gen, searchOptions())
 	defer s.Close()
 	res, err := s.Search(ctx, search.Request{
 		Query: strings.Join(rest, " "),

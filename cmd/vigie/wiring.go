@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+	"fmt"
 	"log/slog"
 
 	"github.com/vigie/vigie/entity"
@@ -16,10 +18,7 @@ func buildOptions(seeds, data string, log *slog.Logger) indexer.Options {
 		Seeds: seeds, Data: data, Logger: log,
 		// A new gazetteer re-tags every document on the next build.
 		Fingerprint: "gazetteer:" + g.Fingerprint(),
-		Extract: func(text string) ([]string, []string, []int) {
-			actors, forums := g.Extract(text)
-			return actors, forums, entity.Years(text)
-		},
+		Extract:     g.Annotate,
 	}
 }
 
@@ -27,4 +26,17 @@ func buildOptions(seeds, data string, log *slog.Logger) indexer.Options {
 // filter values by name, entity expansion of queries.
 func searchOptions() search.Options {
 	return search.Options{Gazetteer: entity.Default()}
+}
+
+// openSearcher opens the live generation of data for the commands that
+// search from the terminal.
+func openSearcher(data string) (*search.Searcher, error) {
+	gen, err := indexer.Open(data)
+	if errors.Is(err, indexer.ErrNoIndex) {
+		return nil, fmt.Errorf("no index in %s: run \"vigie index\" first", data)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return search.New(gen, searchOptions()), nil
 }
