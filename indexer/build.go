@@ -95,7 +95,8 @@ func Build(ctx context.Context, opts Options) (*Manifest, error) {
 		return nil, fmt.Errorf("create index: %w", err)
 	}
 	m := &Manifest{Generation: gen, BuiltAt: began.UTC(), Problems: problems}
-	if err := writePassages(ctx, idx, docs, opts, m, log); err != nil {
+	twins := linkTwins(docs, opts.Split)
+	if err := writePassages(ctx, idx, docs, opts, m, log, twins); err != nil {
 		idx.Close()
 		return nil, err
 	}
@@ -125,7 +126,7 @@ func Build(ctx context.Context, opts Options) (*Manifest, error) {
 }
 
 // writePassages splits, annotates and indexes every document in batches.
-func writePassages(ctx context.Context, idx bleve.Index, docs []*Document, opts Options, m *Manifest, log *slog.Logger) error {
+func writePassages(ctx context.Context, idx bleve.Index, docs []*Document, opts Options, m *Manifest, log *slog.Logger, twins map[string]string) error {
 	batch := idx.NewBatch()
 	flush := func() error {
 		if batch.Size() == 0 {
@@ -168,7 +169,11 @@ func writePassages(ctx context.Context, idx bleve.Index, docs []*Document, opts 
 					info.Years = append(info.Years, y)
 				}
 			}
-			if err := batch.Index(p.ID, record(p, doc)); err != nil {
+			r := record(p, doc)
+			if t := twins[p.ID]; t != "" {
+				r[FieldTwin] = t
+			}
+			if err := batch.Index(p.ID, r); err != nil {
 				return fmt.Errorf("index passage of %s: %w", doc.Path, err)
 			}
 			if batch.Size() >= opts.BatchSize {

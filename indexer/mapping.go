@@ -26,6 +26,10 @@ const (
 	FieldYears   = "years"
 	FieldDocYear = "doc_year"
 	FieldUpdated = "updated"
+	// FieldWords is the prefix of words_en and words_fr: the passage's
+	// words lower-cased, unstemmed, for the vocabulary (did-you-mean,
+	// fuzzy matching, completions).
+	FieldWords = "words"
 )
 
 // LangField returns the analysed field for a display field and language:
@@ -34,7 +38,7 @@ func LangField(field, lang string) string { return field + "_" + lang }
 
 // StoredFields are the fields a search loads for each hit.
 var StoredFields = []string{FieldDocID, FieldLang, FieldTitle, FieldHeading, FieldText, FieldOrdinal,
-	FieldStart, FieldEnd, FieldActors, FieldForums, FieldYears, FieldUpdated}
+	FieldStart, FieldEnd, FieldActors, FieldForums, FieldYears, FieldUpdated, FieldTwin}
 
 // NewMapping returns the index mapping: BM25 scoring, per-language text
 // fields with term vectors for highlighting, keyword fields for facets.
@@ -87,11 +91,17 @@ func NewMapping() mapping.IndexMapping {
 	p.AddFieldMappingsAt(FieldHeading, stored())
 	p.AddFieldMappingsAt(FieldText, stored())
 	p.AddFieldMappingsAt(FieldUpdated, stored())
+	p.AddFieldMappingsAt(FieldTwin, stored())
 	for _, lang := range Languages {
 		a := AnalyzerFor(lang)
 		p.AddFieldMappingsAt(LangField(FieldTitle, lang), analysed(a, false))
 		p.AddFieldMappingsAt(LangField(FieldHeading, lang), analysed(a, true))
 		p.AddFieldMappingsAt(LangField(FieldText, lang), analysed(a, true))
+		// Term vectors on the vocabulary fields too: without locations,
+		// zap (v16.3.4) stores a word of one passage in "1-hit" form, and
+		// a dictionary iterator then reports a count of 1 for every later
+		// word of that segment. With them, FieldDict counts are right.
+		p.AddFieldMappingsAt(LangField(FieldWords, lang), analysed(AnalyzerWords, true))
 	}
 	p.AddFieldMappingsAt(FieldOrdinal, number(true))
 	p.AddFieldMappingsAt(FieldStart, number(false))
@@ -118,6 +128,7 @@ func record(p *Passage, doc *Document) map[string]interface{} {
 		LangField(FieldTitle, p.Lang):   p.Title,
 		LangField(FieldHeading, p.Lang): p.Heading,
 		LangField(FieldText, p.Lang):    p.Text,
+		LangField(FieldWords, p.Lang):   p.Text,
 	}
 	if doc.Updated != "" {
 		r[FieldUpdated] = doc.Updated
