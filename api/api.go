@@ -73,6 +73,7 @@ func NewRouter(h *Handle, opts Options) http.Handler {
 		r.Get("/documents", s.documents)
 		r.Get("/documents/{id}", s.document)
 		r.Get("/passages/{id}", s.passage)
+		r.Get("/suggest", s.suggest)
 	})
 	return r
 }

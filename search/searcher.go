@@ -17,6 +17,7 @@ import (
 
 	"github.com/vigie/vigie/entity"
 	"github.com/vigie/vigie/indexer"
+	"github.com/vigie/vigie/search/lexicon"
 )
 
 var (
@@ -89,6 +90,11 @@ type Hit struct {
 	Actors           []string `json:"actors"`
 	Forums           []string `json:"forums"`
 	Years            []int    `json:"years"`
+	// Twin is the passage saying the same in the other language, when the
+	// corpus holds both versions of the document.
+	Twin *Twin `json:"twin,omitempty"`
+
+	twinID string
 }
 
 // FacetValue is one value of a facet with its count.
@@ -107,8 +113,14 @@ type Result struct {
 	// Relaxed is true when no passage matched every word and the result
 	// holds passages matching some of them.
 	Relaxed bool `json:"relaxed"`
-	Page    int  `json:"page"`
-	Size    int  `json:"size"`
+	// Fuzzy is true when the query found little and the hits come from a
+	// retry that also matches words close to the ones typed.
+	Fuzzy bool `json:"fuzzy"`
+	// Suggestion is the query with its misspelt words corrected from the
+	// index's vocabulary ("did you mean"), when it found little.
+	Suggestion string `json:"suggestion,omitempty"`
+	Page       int    `json:"page"`
+	Size       int    `json:"size"`
 }
 
 // Options configure a Searcher.
@@ -119,6 +131,9 @@ type Options struct {
 	Gazetteer *entity.Gazetteer
 	// MaxSize caps Request.Size.
 	MaxSize int
+	// Lexicon translates query terms into the other language; nil turns
+	// the translation off.
+	Lexicon *lexicon.Lexicon
 }
 
 // Searcher answers searches from the live index generation.
@@ -129,6 +144,8 @@ type Searcher struct {
 	mu   sync.RWMutex
 	gen  *indexer.Generation
 	docs map[string]int // doc id → index in gen.Manifest.Documents
+	// vocab holds the generation's vocabulary and completions.
+	vocab *vocabulary
 }
 
 // New returns a Searcher over gen; it takes ownership of gen.
@@ -146,8 +163,9 @@ func (s *Searcher) setGen(gen *indexer.Generation) {
 	for i, d := range gen.Manifest.Documents {
 		docs[d.ID] = i
 	}
+	v := newVocabulary(gen, s.opts.Gazetteer)
 	s.mu.Lock()
-	s.gen, s.docs = gen, docs
+	s.gen, s.docs, s.vocab = gen, docs, v
 	s.mu.Unlock()
 }
 
@@ -212,7 +230,7 @@ func (s *Searcher) Document(ctx context.Context, id string) (*indexer.DocInfo, [
 	return &info, hits, nil
 }
 
-// Passage returns one passage by id.
+// Passage returns one passage by id, with its twin if it has one.
 func (s *Searcher) Passage(ctx context.Context, id string) (*Hit, error) {
 	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery([]string{id}), 1, 0, false)
 	req.Fields = indexer.StoredFields
@@ -223,8 +241,11 @@ func (s *Searcher) Passage(ctx context.Context, id string) (*Hit, error) {
 	if len(res.Hits) == 0 {
 		return nil, ErrNotFound
 	}
-	hit := plain(toHit(res.Hits[0]))
-	return &hit, nil
+	hits := []Hit{plain(toHit(res.Hits[0]))}
+	if err := s.attachTwins(ctx, hits); err != nil {
+		return nil, err
+	}
+	return &hits[0], nil
 }
 
 // plain fills a hit's HTML fields without marks, for lookups by id.
@@ -379,23 +400,17 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Result, error) {
 	if err := s.validate(&r); err != nil {
 		return nil, err
 	}
-	res, relaxed, err := s.run(ctx, q, r, false)
+	res, err := s.retrieve(ctx, q, r)
 	if err != nil {
 		return nil, err
 	}
-	if res.Total == 0 && len(q.Groups) > 1 {
-		res, relaxed, err = s.run(ctx, q, r, true)
-		if err != nil {
-			return nil, err
-		}
-	}
-	res.Relaxed = relaxed
 	res.TookMS = float64(time.Since(began).Microseconds()) / 1000
 	return res, nil
 }
 
-func (s *Searcher) run(ctx context.Context, q Query, r Request, anyGroup bool) (*Result, bool, error) {
-	text := textQuery(q, anyGroup)
+func (s *Searcher) run(ctx context.Context, p plan, r Request, anyGroup bool) (*Result, bool, error) {
+	q := p.q
+	text := textQuery(p, anyGroup)
 	combine := func(except string) (query.Query, error) {
 		f, err := filterQuery(r.Filters, except)
 		if err != nil {
@@ -576,5 +591,6 @@ func toHit(h *bsearch.DocumentMatch) Hit {
 		Actors:  list(indexer.FieldActors),
 		Forums:  list(indexer.FieldForums),
 		Years:   years,
+		twinID:  str(indexer.FieldTwin),
 	}
 }

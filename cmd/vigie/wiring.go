@@ -6,6 +6,7 @@ import (
 	"github.com/vigie/vigie/entity"
 	"github.com/vigie/vigie/indexer"
 	"github.com/vigie/vigie/search"
+	"github.com/vigie/vigie/search/lexicon"
 )
 
 // buildOptions wires the indexer with the gazetteer's entity and year
@@ -21,8 +22,9 @@ func buildOptions(seeds, data string, log *slog.Logger) indexer.Options {
 	}
 }
 
-// searchOptions wires the searcher with the gazetteer: facet labels,
-// filter values by name, entity expansion of queries.
+// searchOptions wires the searcher with the gazetteer (facet labels,
+// filter values by name, entity expansion of queries) and the bilingual
+// lexicon (translation of queries into the other language).
 func searchOptions() search.Options {
-	return search.Options{Gazetteer: entity.Default()}
+	return search.Options{Gazetteer: entity.Default(), Lexicon: lexicon.Default()}
 }
