@@ -1,11 +1,14 @@
 package indexer
 
 import (
+	"math"
 	"path"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Twins: where the corpus holds the same document in both languages, each
@@ -18,14 +21,14 @@ import (
 // no other file of their folder has (cloud-guardrails:
 // en/06_Protect-Data-at-Rest.md and fr/06_Protection-des-données-inactives.md).
 //
-// Passages of a pair align by section, then by position in the section. A
-// section is the run of passages under one heading; sections whose heading
-// starts with a number ("8 Disclosure of personal information" / "8
-// Communication des renseignements personnels") align by that number, the
-// others by their rank among the unnumbered headings. Within a section,
-// passages align one to one when both versions have as many; otherwise
-// each passage goes to the passage of the other version that covers the
-// same relative position in the section (the middle of its text).
+// Passages of a pair align by section, then within the section. A section
+// is the run of passages under one heading; sections whose heading starts
+// with a number ("8 Disclosure of personal information" / "8 Communication
+// des renseignements personnels") align by that number, the others by their
+// rank among the unnumbered headings. Within a section, passages align one
+// to one when both versions have as many; otherwise along the most similar
+// monotone path, similarity being shared anchors (numbers, codes, acronyms,
+// cognates), closeness of relative position, and paragraph labels.
 
 // FieldTwin is the stored field holding the id of a passage's twin.
 const FieldTwin = "twin"
@@ -150,7 +153,10 @@ func alignPassages(a, b []Passage, out map[string]string) {
 }
 
 // linkRun links each passage of the run from (in passages a) to a passage
-// of the run to (in passages b).
+// of the run to (in passages b): one to one when the runs are as long,
+// else along the best monotone path through the grid of passage
+// similarities (dynamic time warping), each passage taking the most
+// similar passage of its row on the path.
 func linkRun(a []Passage, from []int, b []Passage, to []int, out map[string]string) {
 	if len(from) == len(to) {
 		for i := range from {
@@ -158,41 +164,118 @@ func linkRun(a []Passage, from []int, b []Passage, to []int, out map[string]stri
 		}
 		return
 	}
-	fa := fractions(a, from)
-	fb := fractions(b, to)
-	labelsB := make([]map[string]bool, len(to))
-	for j, pj := range to {
-		labelsB[j] = paragraphLabels(b[pj].Text)
-	}
-next:
+	n, m := len(from), len(to)
+	sim := make([][]float64, n)
+	fa, fb := fractions(a, from), fractions(b, to)
+	ka, kb := make([]map[string]bool, n), make([]map[string]bool, m)
+	la, lb := make([]string, n), make([]map[string]bool, m)
 	for i, pi := range from {
-		// A passage that starts at a numbered paragraph ("(5)", "a)") goes
-		// to the passage holding that paragraph.
-		// A label found in several passages ("(i)" of two paragraphs) is
-		// no guide.
-		if l := leadingLabel(a[pi].Text); l != "" {
-			found := -1
-			for j := range to {
-				if labelsB[j][l] {
-					if found >= 0 {
-						found = -1
-						break
-					}
-					found = j
-				}
-			}
-			if found >= 0 {
-				out[a[pi].ID] = b[to[found]].ID
-				continue next
-			}
-		}
-		mid := (fa[i] + fa[i+1]) / 2
-		j := 0
-		for j < len(to)-1 && fb[j+1] <= mid {
-			j++
-		}
-		out[a[pi].ID] = b[to[j]].ID
+		ka[i] = anchors(a[pi].Text)
+		la[i] = leadingLabel(a[pi].Text)
 	}
+	for j, pj := range to {
+		kb[j] = anchors(b[pj].Text)
+		lb[j] = paragraphLabels(b[pj].Text)
+	}
+	for i := range sim {
+		sim[i] = make([]float64, m)
+		for j := range sim[i] {
+			pos := 1 - abs((fa[i]+fa[i+1])/2-(fb[j]+fb[j+1])/2)
+			sim[i][j] = 0.6*overlap(ka[i], kb[j]) + 0.4*pos
+			// A passage that starts at a numbered paragraph ("(5)", "a)")
+			// belongs with the passage holding that paragraph.
+			if la[i] != "" && lb[j][la[i]] {
+				sim[i][j]++
+			}
+		}
+	}
+	// dp[i][j]: the best path score from (0, 0) to (i, j).
+	dp := make([][]float64, n)
+	for i := range dp {
+		dp[i] = make([]float64, m)
+		for j := range dp[i] {
+			prev := 0.0
+			switch {
+			case i > 0 && j > 0:
+				prev = max(dp[i-1][j], dp[i][j-1], dp[i-1][j-1])
+			case i > 0:
+				prev = dp[i-1][j]
+			case j > 0:
+				prev = dp[i][j-1]
+			}
+			dp[i][j] = sim[i][j] + prev
+		}
+	}
+	best := make([]int, n)
+	for i := range best {
+		best[i] = -1
+	}
+	for i, j := n-1, m-1; ; {
+		if best[i] < 0 || sim[i][j] > sim[i][best[i]] {
+			best[i] = j
+		}
+		if i == 0 && j == 0 {
+			break
+		}
+		switch {
+		case i == 0:
+			j--
+		case j == 0:
+			i--
+		case dp[i-1][j-1] >= dp[i-1][j] && dp[i-1][j-1] >= dp[i][j-1]:
+			i, j = i-1, j-1
+		case dp[i-1][j] >= dp[i][j-1]:
+			i--
+		default:
+			j--
+		}
+	}
+	for i, pi := range from {
+		out[a[pi].ID] = b[to[best[i]]].ID
+	}
+}
+
+// anchors returns what a passage shares with its translation whatever the
+// language: numbers and codes ("ITSP.40.111", "2017"), acronyms ("GC",
+// "MFA"), and the first five letters of long words, folded (cognates such
+// as "configurer"/"configure", "protection"/"protection").
+func anchors(text string) map[string]bool {
+	out := map[string]bool{}
+	for _, w := range strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '.' }) {
+		w = strings.Trim(w, ".")
+		switch {
+		case w == "":
+		case strings.ContainsFunc(w, unicode.IsDigit):
+			out[w] = true
+		case len(w) >= 2 && !strings.ContainsFunc(w, unicode.IsLower):
+			out[w] = true
+		case utf8.RuneCountInString(w) >= 5:
+			r := []rune(strings.ToLower(Fold(w)))
+			out[string(r[:5])] = true
+		}
+	}
+	return out
+}
+
+// overlap is the cosine of two sets.
+func overlap(a, b map[string]bool) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	n := 0
+	for k := range a {
+		if b[k] {
+			n++
+		}
+	}
+	return float64(n) / math.Sqrt(float64(len(a))*float64(len(b)))
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
 
 // reLabel reads a paragraph label: "(5)", "(a)", "(ii)", "a)", "(2.1)".

@@ -121,3 +121,26 @@ func TestBuildStoresTwins(t *testing.T) {
 		}
 	}
 }
+
+// TestLinkRunAnchors: within a section of unequal length, shared numbers,
+// acronyms and cognates decide where position alone would not.
+func TestLinkRunAnchors(t *testing.T) {
+	p := func(id, text string) Passage { return Passage{ID: id, Heading: "Requirements", Text: text} }
+	en := []Passage{
+		p("e0", "Use cryptographic algorithms approved by CSE in accordance with ITSP.40.111 and ITSP.40.062."),
+		p("e1", "Implement password protection mechanisms against brute force attacks; confirm the GC password guidance is applied."),
+	}
+	fr := []Passage{
+		p("f0", "Utiliser des algorithmes cryptographiques approuvés par le CST conformément à ITSP.40.111 et ITSP.40.062."),
+		p("f1", "Établir une politique relative aux utilisateurs invités, longue, très longue, avec des exemples nombreux et détaillés sur plusieurs lignes."),
+		p("f2", "Configurer la protection des mots de passe contre les attaques par force brute selon l’orientation du GC."),
+	}
+	out := map[string]string{}
+	linkRun(en, []int{0, 1}, fr, []int{0, 1, 2}, out)
+	linkRun(fr, []int{0, 1, 2}, en, []int{0, 1}, out)
+	for k, v := range map[string]string{"e0": "f0", "e1": "f2", "f0": "e0", "f2": "e1"} {
+		if out[k] != v {
+			t.Errorf("twin of %s = %s, want %s", k, out[k], v)
+		}
+	}
+}
