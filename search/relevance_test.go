@@ -51,18 +51,18 @@ func judgedSearcher(t *testing.T) *search.Searcher {
 	return openIndex(t, map[string]string{"seeds": testutil.Seeds(), "cloud-guardrails": guardrails}, nil)
 }
 
-// Floors of the judged set, set from measurement (see docs/relevance.md):
-// a little below what the ranking reaches today, so that a change that
-// loses ground fails while noise does not.
+// Floors of the judged set, set from measurement (docs/relevance.md): about
+// 0.05 below what the ranking reaches today (the results are deterministic;
+// the margin lets a harmless reordering pass and a real loss fail).
 var floors = map[string]relevance.Metrics{
-	relevance.KindEN:         {NDCG: 0.85, MRR: 0.85, Recall: 0.80},
-	relevance.KindFR:         {NDCG: 0.85, MRR: 0.85, Recall: 0.85},
-	relevance.KindAccentFree: {NDCG: 0.80, MRR: 0.75, Recall: 0.95},
-	relevance.KindElided:     {NDCG: 0.70, MRR: 0.65, Recall: 0.90},
-	relevance.KindENtoFR:     {NDCG: 0.80, MRR: 0.85, Recall: 0.80},
-	relevance.KindFRtoEN:     {NDCG: 0.80, MRR: 0.85, Recall: 0.90},
-	relevance.KindAcronym:    {NDCG: 0.85, MRR: 0.85, Recall: 0.90},
-	relevance.KindTypo:       {NDCG: 0.65, MRR: 0.55, Recall: 0.90},
+	relevance.KindEN:         {NDCG: 0.87, MRR: 0.89, Recall: 0.82},
+	relevance.KindFR:         {NDCG: 0.92, MRR: 0.95, Recall: 0.89},
+	relevance.KindAccentFree: {NDCG: 0.81, MRR: 0.78, Recall: 0.95},
+	relevance.KindElided:     {NDCG: 0.70, MRR: 0.68, Recall: 0.90},
+	relevance.KindENtoFR:     {NDCG: 0.85, MRR: 0.95, Recall: 0.84},
+	relevance.KindFRtoEN:     {NDCG: 0.82, MRR: 0.88, Recall: 0.95},
+	relevance.KindAcronym:    {NDCG: 0.86, MRR: 0.85, Recall: 0.90},
+	relevance.KindTypo:       {NDCG: 0.88, MRR: 0.87, Recall: 0.95},
 }
 
 // TestRelevance runs the judged query set and fails when a kind of query
@@ -128,8 +128,8 @@ func TestKnownItemLaws(t *testing.T) {
 	var buf bytes.Buffer
 	r.WriteTable(&buf)
 	t.Logf("\n%s", buf.String())
-	if r.SameMRR < 0.70 || r.Cross < 0.45 {
-		t.Errorf("known-item MRR: same language %.3f (floor 0.70), across languages %.3f (floor 0.45)", r.SameMRR, r.Cross)
+	if r.SameMRR < 0.80 || r.Cross < 0.48 {
+		t.Errorf("known-item MRR: same language %.3f (floor 0.80), across languages %.3f (floor 0.48)", r.SameMRR, r.Cross)
 	}
 }
 

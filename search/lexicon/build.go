@@ -679,16 +679,27 @@ func similarity(a, b string) float64 {
 	return float64(n) / float64(max(len(a), len(b), 1))
 }
 
+// moreEnglish reports whether a text has more English stop words than
+// French ones: the brackets of a definition sometimes hold an English
+// gloss ("including any political subdivision…"), not the French term.
+func moreEnglish(text string) bool {
+	words := strings.Fields(text)
+	en := len(words) - len(indexer.Terms(indexer.AnalyzerEN, text))
+	fr := len(words) - len(indexer.Terms(indexer.AnalyzerFR, text))
+	return en > fr
+}
+
 // redundant reports whether a pair adds nothing to a search, or would
 // mislead it: the English term analysed as French already gives the French
 // term's stems, or the reverse ("information", "COVID"); or a term is made
 // of the other language's stop words only (English text quotes French: "de"
-// paired with "définitions qui suivent").
+// paired with "définitions qui suivent"), or the English term is written
+// with French accents ("sûreté" paired with "security").
 func redundant(p Pair) bool {
 	same := func(analyzer string) bool {
 		return slices.Equal(indexer.Terms(analyzer, p.EN), indexer.Terms(analyzer, p.FR))
 	}
-	return same(indexer.AnalyzerFR) || same(indexer.AnalyzerEN) ||
+	return same(indexer.AnalyzerFR) || same(indexer.AnalyzerEN) || strings.ContainsAny(p.EN, "éèêëàâçôûùîï") ||
 		len(indexer.Terms(indexer.AnalyzerFR, p.EN)) == 0 || len(indexer.Terms(indexer.AnalyzerEN, p.FR)) == 0
 }
 
@@ -700,7 +711,7 @@ func definitionPairs(defs [][2]string) []Pair {
 	total := map[string]int{}
 	for _, d := range defs {
 		en, fr := surface(d[0]), surface(d[1])
-		if en == "" || fr == "" {
+		if en == "" || fr == "" || moreEnglish(fr) {
 			continue
 		}
 		count[[2]string{en, fr}]++

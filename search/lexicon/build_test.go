@@ -103,6 +103,8 @@ func TestReadAndAlignSections(t *testing.T) {
 		"(1) The purpose of this Act is to protect personal information. = (1) La présente loi a pour objet de protéger les renseignements personnels.",
 		// Definition lists are sorted by language: the whole section.
 		"In this Act,\npersonal information means",
+		// The other language's term in brackets is left out.
+		"identifiable individual;\ngovernment institution means",
 	} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("aligned units lack %q:\n%s", want, joined)
@@ -157,5 +159,18 @@ func TestBuildSample(t *testing.T) {
 	}
 	if _, _, err := Build(context.Background(), BuildOptions{Corpus: t.TempDir()}); err == nil {
 		t.Error("a folder without en/ and fr/ built a lexicon")
+	}
+}
+
+func TestMoreEnglish(t *testing.T) {
+	for text, want := range map[string]bool{
+		"including any political subdivision or local authority of the government": true,
+		"renseignements personnels":                    false,
+		"commissaire à la protection de la vie privée": false,
+		"droit international":                          false,
+	} {
+		if got := moreEnglish(text); got != want {
+			t.Errorf("moreEnglish(%q) = %v, want %v", text, got, want)
+		}
 	}
 }

@@ -120,6 +120,7 @@ func alignSections(en, fr []section) []unit {
 		if !ok {
 			continue
 		}
+		e, f = glossesRemoved(e), glossesRemoved(f)
 		if e.heading != "" && f.heading != "" {
 			out = append(out, unit{e.heading, f.heading})
 		}
@@ -136,6 +137,22 @@ func alignSections(en, fr []section) []unit {
 		out = append(out, unit{strings.Join(e.paras, "\n"), strings.Join(f.paras, "\n")})
 	}
 	return out
+}
+
+// glossesRemoved returns a copy of a section without the bracketed term
+// that ends a definition: the other language's term ("… (renseignements
+// personnels)" in English, "… (personal information)" in French). Left in,
+// it pairs French words with French words across the two versions.
+func glossesRemoved(s *section) *section {
+	c := *s
+	c.paras = make([]string, len(s.paras))
+	for i, p := range s.paras {
+		if loc := reDefFR.FindStringIndex(p); loc != nil {
+			p = strings.TrimSpace(p[:loc[0]])
+		}
+		c.paras[i] = p
+	}
+	return &c
 }
 
 func sameLabels(a, b []string) bool {

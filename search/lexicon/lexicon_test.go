@@ -181,6 +181,7 @@ func TestRedundant(t *testing.T) {
 		{Pair{EN: "information", FR: "information"}, true},
 		{Pair{EN: "COVID", FR: "COVID"}, true},
 		{Pair{EN: "de", FR: "définitions qui suivent"}, true}, // a French stop word as an English term
+		{Pair{EN: "sûreté", FR: "security"}, true},            // quoted across the versions
 		{Pair{EN: "international law", FR: "droit international"}, false},
 		{Pair{EN: "encryption", FR: "chiffrement"}, false},
 	}
