@@ -97,11 +97,7 @@ func NewMapping() mapping.IndexMapping {
 		p.AddFieldMappingsAt(LangField(FieldTitle, lang), analysed(a, false))
 		p.AddFieldMappingsAt(LangField(FieldHeading, lang), analysed(a, true))
 		p.AddFieldMappingsAt(LangField(FieldText, lang), analysed(a, true))
-		// Term vectors on the vocabulary fields too: without locations,
-		// zap (v16.3.4) stores a word of one passage in "1-hit" form, and
-		// a dictionary iterator then reports a count of 1 for every later
-		// word of that segment. With them, FieldDict counts are right.
-		p.AddFieldMappingsAt(LangField(FieldWords, lang), analysed(AnalyzerWords, true))
+		p.AddFieldMappingsAt(LangField(FieldWords, lang), analysed(AnalyzerWords, false))
 	}
 	p.AddFieldMappingsAt(FieldOrdinal, number(true))
 	p.AddFieldMappingsAt(FieldStart, number(false))

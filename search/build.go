@@ -101,7 +101,7 @@ func textQuery(p plan, anyGroup bool) query.Query {
 		if n == 0 {
 			lq.AddMust(bleve.NewMatchAllQuery())
 		}
-		if anyGroup {
+		if anyGroup && n > 0 {
 			lq.SetMinShould(1)
 		}
 		lang := bleve.NewTermQuery(lang)

@@ -97,3 +97,14 @@ func TestMatchCaseAndRewrite(t *testing.T) {
 		t.Errorf("rewrite = %q, want %q", got, want)
 	}
 }
+
+// TestTextQueryEdgeCases: queries with nothing to require build without
+// panicking, relaxed or not (found by FuzzParse: "-x" relaxed).
+func TestTextQueryEdgeCases(t *testing.T) {
+	for _, q := range []string{"-x", "-x -y", "the", "de la", "", `"`} {
+		for _, anyGroup := range []bool{false, true} {
+			p := plan{q: Parse(q), spans: translate(Parse(q), testLex)}
+			_ = textQuery(p, anyGroup)
+		}
+	}
+}

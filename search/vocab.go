@@ -1,6 +1,7 @@
 package search
 
 import (
+	"context"
 	"math"
 	"sort"
 	"strings"
@@ -59,13 +60,27 @@ func newVocabulary(gen *indexer.Generation, g *entity.Gazetteer) *vocabulary {
 }
 
 // eachTerm calls fn with every term of a field's dictionary and the number
-// of documents holding it.
+// of documents holding it. The counts come from each term's postings, not
+// from the dictionary iterator: zap (v16.3.4) reuses one postings list per
+// segment while iterating, and after the first term held by a single
+// document ("1-hit" encoding, used on fields without term vectors) it
+// reports a count of 1 for every later term of that segment.
 func eachTerm(idx bleve.Index, field string, fn func(term string, n int)) error {
-	d, err := idx.FieldDict(field)
+	ai, err := idx.Advanced()
+	if err != nil {
+		return err
+	}
+	r, err := ai.Reader()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	d, err := r.FieldDict(field)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
+	ctx := context.Background()
 	for {
 		e, err := d.Next()
 		if err != nil {
@@ -76,7 +91,14 @@ func eachTerm(idx bleve.Index, field string, fn func(term string, n int)) error 
 		}
 		// The term may share memory with the index's dictionary (scorch
 		// converts bytes to strings without copying): keep a copy.
-		fn(strings.Clone(e.Term), int(e.Count))
+		term := strings.Clone(e.Term)
+		tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
+		if err != nil {
+			return err
+		}
+		n := tfr.Count()
+		tfr.Close()
+		fn(term, int(n))
 	}
 }
 
@@ -160,7 +182,7 @@ var elisions = map[string]bool{"l": true, "d": true, "j": true, "m": true, "n": 
 const (
 	// fuzzyBelow: a query with fewer hits is retried with fuzzy matching.
 	fuzzyBelow = 3
-	// boostFuzzy weighs a close word below the word typed.
+	// boostFuzzy weighs a close word below the rare word typed.
 	boostFuzzy = 0.4
 	// boostVariant weighs a spelling variant ("organisation" for
 	// "organization") just below the word typed.
@@ -274,7 +296,8 @@ func (v *vocabulary) rare(w string) (rare bool, df int) {
 func (v *vocabulary) fuzzyVariants(q Query) map[string]map[string][]variant {
 	out := map[string]map[string][]variant{}
 	for _, w := range fuzzyWords(q) {
-		if rare, _ := v.rare(w); !rare {
+		rare, df := v.rare(w)
+		if !rare {
 			continue
 		}
 		for _, lang := range indexer.Languages {
@@ -283,7 +306,14 @@ func (v *vocabulary) fuzzyVariants(q Query) map[string]map[string][]variant {
 				cw = cw[:maxClose]
 			}
 			for _, c := range cw {
-				addVariant(out, lang, w, variant{word: c.word, boost: boostFuzzy})
+				// A word the index lacks can only match through its close
+				// words: they stand in for it, one edit costing a fifth.
+				// A rare word that exists keeps the lead.
+				boost := boostFuzzy
+				if df == 0 {
+					boost = 1 - 0.2*float64(c.dist)
+				}
+				addVariant(out, lang, w, variant{word: c.word, boost: boost})
 			}
 		}
 	}
