@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -149,7 +150,7 @@ func TestSwapUnderLoad(t *testing.T) {
 	s := search.New(gen, search.Options{})
 	defer s.Close()
 	h.SetSearcher(s)
-	ts := httptest.NewServer(NewRouter(h, Options{}))
+	ts := httptest.NewServer(NewRouter(h, Options{Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))}))
 	defer ts.Close()
 
 	stop := make(chan struct{})

@@ -150,6 +150,7 @@ func NewRouter(h *Handle, opts Options) http.Handler {
 		r.Get("/documents/{id}", s.document)
 		r.Get("/passages/{id}", s.passage)
 		s.mountAdmin(r)
+		r.Get("/suggest", s.suggest)
 	})
 	return r
 }

@@ -23,6 +23,10 @@ const (
 	// AnalyzerFold: unicode words, lower case, accents folded; no stop words
 	// or stemming. Used for exact-ish fields and vocabulary.
 	AnalyzerFold = "vigie_fold"
+	// AnalyzerWords: unicode words, apostrophes normalised, lower case,
+	// elision; accents kept, no stop words, no stemming. It makes the
+	// vocabulary that did-you-mean, fuzzy matching and completions use.
+	AnalyzerWords = "vigie_words"
 
 	foldFilterName       = "vigie_fold"
 	apostropheFilterName = "vigie_apostrophe"
@@ -73,6 +77,7 @@ func init() {
 	must(registry.RegisterAnalyzer(AnalyzerEN, chain(apostropheFilterName, en.PossessiveName, lowercase.Name, en.StopName, foldFilterName, porter.Name)))
 	must(registry.RegisterAnalyzer(AnalyzerFR, chain(apostropheFilterName, lowercase.Name, fr.ElisionName, fr.StopName, foldFilterName, fr.LightStemmerName)))
 	must(registry.RegisterAnalyzer(AnalyzerFold, chain(lowercase.Name, foldFilterName)))
+	must(registry.RegisterAnalyzer(AnalyzerWords, chain(apostropheFilterName, lowercase.Name, fr.ElisionName)))
 }
 
 // chain builds an analyzer constructor: the unicode tokenizer followed by

@@ -212,8 +212,20 @@ func Build(ctx context.Context, opts Options) (*Manifest, error) {
 	if len(m.Problems) > 0 {
 		log.Warn("problems in the corpus", "problems", len(m.Problems), "skipped", skipped)
 	}
+	twins, err := linkStoredTwins(idx, m.Documents)
+	if err != nil {
+		idx.Close()
+		return nil, err
+	}
 	if err := idx.Close(); err != nil {
 		return nil, fmt.Errorf("close index: %w", err)
+	}
+	tb, err := json.Marshal(twins)
+	if err != nil {
+		return nil, fmt.Errorf("encode twins: %w", err)
+	}
+	if err := writeFileSync(filepath.Join(genDir, twinsFile), tb); err != nil {
+		return nil, fmt.Errorf("write twins: %w", err)
 	}
 	m.Duration = time.Since(began)
 	if len(m.Documents) == 0 {

@@ -26,6 +26,10 @@ const (
 	FieldYears   = "years"
 	FieldDocYear = "doc_year"
 	FieldUpdated = "updated"
+	// FieldWords is the prefix of words_en and words_fr: the passage's
+	// words lower-cased, unstemmed, for the vocabulary (did-you-mean,
+	// fuzzy matching, completions).
+	FieldWords = "words"
 )
 
 // LangField returns the analysed field for a display field and language:
@@ -92,6 +96,7 @@ func NewMapping() mapping.IndexMapping {
 		p.AddFieldMappingsAt(LangField(FieldTitle, lang), analysed(a, false))
 		p.AddFieldMappingsAt(LangField(FieldHeading, lang), analysed(a, true))
 		p.AddFieldMappingsAt(LangField(FieldText, lang), analysed(a, true))
+		p.AddFieldMappingsAt(LangField(FieldWords, lang), analysed(AnalyzerWords, false))
 	}
 	p.AddFieldMappingsAt(FieldOrdinal, number(true))
 	p.AddFieldMappingsAt(FieldStart, number(false))
@@ -118,6 +123,7 @@ func record(p *Passage, doc *Document) map[string]interface{} {
 		LangField(FieldTitle, p.Lang):   p.Title,
 		LangField(FieldHeading, p.Lang): p.Heading,
 		LangField(FieldText, p.Lang):    p.Text,
+		LangField(FieldWords, p.Lang):   p.Text,
 	}
 	if doc.Updated != "" {
 		r[FieldUpdated] = doc.Updated

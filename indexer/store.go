@@ -82,6 +82,9 @@ type Generation struct {
 	Name     string
 	Index    bleve.Index
 	Manifest *Manifest
+	// Twins maps a passage id to its twin's, the passage saying the same
+	// in the other language's version of the document.
+	Twins map[string]string
 }
 
 // Close closes the generation's index.
@@ -114,6 +117,10 @@ func Open(dataDir string) (*Generation, error) {
 	if err != nil {
 		return nil, err
 	}
+	twins, err := readTwins(dir)
+	if err != nil {
+		return nil, err
+	}
 	idx, err := bleve.OpenUsing(filepath.Join(dir, indexDir), map[string]interface{}{
 		"read_only":    true,
 		"bolt_timeout": "5s",
@@ -121,7 +128,7 @@ func Open(dataDir string) (*Generation, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open generation %s: %w", name, err)
 	}
-	return &Generation{Name: name, Index: idx, Manifest: m}, nil
+	return &Generation{Name: name, Index: idx, Manifest: m, Twins: twins}, nil
 }
 
 func readManifest(dir string) (*Manifest, error) {

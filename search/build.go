@@ -20,10 +20,33 @@ const (
 	boostEntity = 0.6
 )
 
-// textQuery builds the bleve query for the terms of q, or nil when q has
+// plan is a parsed query with what expansion adds to it: translations of
+// runs of words into the other language, spelling variants and, on a
+// fuzzy retry, close words from the index's vocabulary.
+type plan struct {
+	q Query
+	// spans lists, per language, the runs of groups translated into it.
+	spans map[string][]span
+	// src is the query's language when the lexicon recognised terms of one
+	// language only; every match in the other language then weighs less,
+	// words that happen to be the same in both ("plan", "force") too.
+	src string
+	// variants maps a language and a typed word (lower case) to other words
+	// of that language's vocabulary to match as well.
+	variants map[string]map[string][]variant
+}
+
+// variant is a word to match in place of a typed one, with its weight.
+type variant struct {
+	word  string
+	boost float64
+}
+
+// textQuery builds the bleve query for the terms of p, or nil when it has
 // none (the caller then matches everything). anyGroup relaxes "every
 // group must match" to "at least one group must match".
-func textQuery(q Query, anyGroup bool) query.Query {
+func textQuery(p plan, anyGroup bool) query.Query {
+	q := p.q
 	if q.Empty() {
 		return nil
 	}
@@ -31,29 +54,44 @@ func textQuery(q Query, anyGroup bool) query.Query {
 	for _, lang := range indexer.Languages {
 		lq := bleve.NewBooleanQuery()
 		n := 0
-		for _, g := range q.Groups {
-			var alts []query.Query
-			for _, t := range g {
-				if c := termQuery(t, lang); c != nil {
-					alts = append(alts, c)
-				}
-			}
-			if len(alts) == 0 {
-				continue // stop words only, in this language
-			}
+		add := func(c query.Query) {
 			n++
-			var gq query.Query = alts[0]
-			if len(alts) > 1 {
-				gq = bleve.NewDisjunctionQuery(alts...)
-			}
 			if anyGroup {
-				lq.AddShould(gq)
+				lq.AddShould(c)
 			} else {
-				lq.AddMust(gq)
+				lq.AddMust(c)
+			}
+		}
+		spans := p.spans[lang]
+		// Words of the other language that only hold a translated query
+		// together ("des" in "chiffrement des données") are not required
+		// in this one.
+		fromOther := len(spans) > 0
+		mult := 1.0
+		if p.src != "" && p.src != lang {
+			mult = boostTranslate
+		}
+		for i := 0; i < len(q.Groups); {
+			if len(spans) > 0 && spans[0].from == i {
+				sp := spans[0]
+				spans = spans[1:]
+				if c := p.spanQuery(sp, lang, mult); c != nil {
+					add(c)
+				}
+				i = sp.to
+				continue
+			}
+			g := q.Groups[i]
+			i++
+			if fromOther && isStopWord(g, other(lang)) {
+				continue
+			}
+			if gq := p.groupQuery(g, lang, mult); gq != nil {
+				add(gq)
 			}
 		}
 		for _, t := range q.Excluded {
-			if c := termQuery(t, lang); c != nil {
+			if c := termQuery(t, lang, 1); c != nil {
 				lq.AddMustNot(c)
 			}
 		}
@@ -80,10 +118,83 @@ func textQuery(q Query, anyGroup bool) query.Query {
 	return bleve.NewDisjunctionQuery(perLang...)
 }
 
+// groupQuery matches any term of a group in lang (with the spelling and
+// fuzzy variants of its words), or nil when none means anything in lang
+// (stop words).
+func (p plan) groupQuery(g []Term, lang string, mult float64) query.Query {
+	var alts []query.Query
+	for _, t := range g {
+		if c := termQuery(t, lang, mult); c != nil {
+			alts = append(alts, c)
+		}
+		if t.Phrase || t.Prefix || t.Entity != "" {
+			continue
+		}
+		for _, v := range p.variants[lang][strings.ToLower(t.Text)] {
+			if c := termQuery(Term{Text: v.word}, lang, v.boost*mult); c != nil {
+				alts = append(alts, c)
+			}
+		}
+	}
+	switch len(alts) {
+	case 0:
+		return nil
+	case 1:
+		return alts[0]
+	}
+	return bleve.NewDisjunctionQuery(alts...)
+}
+
+// spanQuery matches a translated run of groups in lang: either every
+// group as typed, or one of the translations (as a phrase, and, weighed
+// less, as words anywhere in the passage). Words as typed weigh mult.
+func (p plan) spanQuery(sp span, lang string, mult float64) query.Query {
+	var alts []query.Query
+	var conj []query.Query
+	for _, g := range p.q.Groups[sp.from:sp.to] {
+		if gq := p.groupQuery(g, lang, mult); gq != nil {
+			conj = append(conj, gq)
+		}
+	}
+	switch len(conj) {
+	case 0:
+		// Only stop words of this language ("de" read as English): the
+		// run means nothing here, whatever the lexicon says.
+		return nil
+	case 1:
+		alts = append(alts, conj[0])
+	default:
+		alts = append(alts, bleve.NewConjunctionQuery(conj...))
+	}
+	for _, tr := range sp.alts {
+		boost := boostTranslate * tr.Weight
+		if isMultiWord(tr.Text) {
+			if c := termQuery(Term{Text: tr.Text, Phrase: true}, lang, boost); c != nil {
+				alts = append(alts, c)
+			}
+			boost /= 2
+		}
+		if c := termQuery(Term{Text: tr.Text}, lang, boost); c != nil {
+			alts = append(alts, c)
+		}
+	}
+	if len(alts) == 1 {
+		return alts[0]
+	}
+	return bleve.NewDisjunctionQuery(alts...)
+}
+
+// isStopWord reports whether a group is a single plain word that is a
+// stop word in lang.
+func isStopWord(g []Term, lang string) bool {
+	return len(g) == 1 && !g[0].Phrase && !g[0].Prefix && g[0].Entity == "" &&
+		len(indexer.Terms(indexer.AnalyzerFor(lang), g[0].Text)) == 0
+}
+
 // termQuery matches one term in the title, heading and text of passages
-// in lang, analysed for lang. It returns nil when the term analyses to
-// nothing in lang (a stop word).
-func termQuery(t Term, lang string) query.Query {
+// in lang, analysed for lang, its weight multiplied by mult. It returns nil
+// when the term analyses to nothing in lang (a stop word).
+func termQuery(t Term, lang string, mult float64) query.Query {
 	analyzer := indexer.AnalyzerFor(lang)
 	if t.Prefix {
 		return prefixQuery(t.Text, lang)
@@ -95,7 +206,7 @@ func termQuery(t Term, lang string) query.Query {
 		for _, f := range []string{indexer.FieldActors, indexer.FieldForums} {
 			e := bleve.NewTermQuery(t.Entity)
 			e.SetField(f)
-			e.SetBoost(boostEntity)
+			e.SetBoost(boostEntity * mult)
 			alts = append(alts, e)
 		}
 	}
@@ -122,7 +233,7 @@ func termQuery(t Term, lang string) query.Query {
 			p := bleve.NewMatchPhraseQuery(t.Text)
 			p.SetField(field)
 			p.Analyzer = analyzer
-			p.SetBoost(f.boost)
+			p.SetBoost(f.boost * mult)
 			alts = append(alts, p)
 			continue
 		}
@@ -130,7 +241,7 @@ func termQuery(t Term, lang string) query.Query {
 		m.SetField(field)
 		m.Analyzer = analyzer
 		m.SetOperator(query.MatchQueryOperatorAnd)
-		m.SetBoost(f.boost)
+		m.SetBoost(f.boost * mult)
 		alts = append(alts, m)
 	}
 	return bleve.NewDisjunctionQuery(alts...)

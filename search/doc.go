@@ -9,6 +9,16 @@
 // Every word must match (in the passage's own language) unless that gives
 // nothing, in which case any word may match and the result says so.
 //
+// The query is also translated into the other language: its language is
+// guessed from the index's vocabulary, runs of its words are looked up in
+// the bilingual lexicon (package search/lexicon), and the translations
+// are matched in the other language's passages, weighing less than the
+// words typed. A query that finds little because of a rare or unknown word
+// is retried with the closest words of the vocabulary (Result.Fuzzy), and
+// Result.Suggestion offers the corrected query. [Searcher.Suggest]
+// completes what is being typed. Hits carry their twin, the passage of the
+// other language's version of the document.
+//
 // [Searcher] serves searches, document and passage lookups from the live
 // generation, and swaps generations atomically while searches run.
 package search

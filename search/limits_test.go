@@ -94,7 +94,7 @@ func TestClauseLimitCountsPrefixExpansion(t *testing.T) {
 func bleveQuery(t *testing.T, q string) *query.BooleanQuery {
 	t.Helper()
 	b := bleve.NewBooleanQuery()
-	b.AddMust(textQuery(Parse(q), false))
+	b.AddMust(textQuery(plan{q: Parse(q)}, false))
 	return b
 }
 
@@ -241,7 +241,7 @@ func BenchmarkCheckClauses(b *testing.B) {
 		b.Run(q, func(b *testing.B) {
 			parsed := Parse(q)
 			for b.Loop() {
-				if err := s.checkClauses(parsed, nil); err != nil {
+				if err := s.checkClauses(plan{q: parsed}, nil); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -1,6 +1,8 @@
 package search
 
 import (
+	"github.com/vigie/vigie/search/lexicon"
+
 	"reflect"
 	"testing"
 	"unicode/utf8"
@@ -60,7 +62,10 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 		// Building the query never panics, whatever the input.
-		_ = textQuery(q, false)
-		_ = textQuery(q, true)
+		// nor does translating and building it with the lexicon.
+		_ = textQuery(plan{q: q}, false)
+		_ = textQuery(plan{q: q}, true)
+		p := plan{q: q, spans: translate(q, lexicon.Default())}
+		_ = textQuery(p, false)
 	})
 }

@@ -73,7 +73,7 @@ func BenchmarkTextQuery(b *testing.B) {
 	i := 0
 	for b.Loop() {
 		q := mix[i%len(mix)]
-		textQuery(Parse(q.Text), false)
+		textQuery(plan{q: Parse(q.Text)}, false)
 		i++
 	}
 }
@@ -116,7 +116,7 @@ func BenchmarkBroadCost(b *testing.B) {
 	s := lawsSearcher(b, 20)
 	ctx := context.Background()
 	for _, word := range []string{"minister", "ministre"} {
-		text := textQuery(Parse(word), false)
+		text := textQuery(plan{q: Parse(word)}, false)
 		steps := []struct {
 			name            string
 			fields, facets  bool

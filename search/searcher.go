@@ -17,6 +17,7 @@ import (
 
 	"github.com/vigie/vigie/entity"
 	"github.com/vigie/vigie/indexer"
+	"github.com/vigie/vigie/search/lexicon"
 )
 
 var (
@@ -97,6 +98,9 @@ type Hit struct {
 	Actors           []string `json:"actors"`
 	Forums           []string `json:"forums"`
 	Years            []int    `json:"years"`
+	// Twin is the passage saying the same in the other language, when the
+	// corpus holds both versions of the document.
+	Twin *Twin `json:"twin,omitempty"`
 }
 
 // FacetValue is one value of a facet with its count.
@@ -115,8 +119,14 @@ type Result struct {
 	// Relaxed is true when no passage matched every word and the result
 	// holds passages matching some of them.
 	Relaxed bool `json:"relaxed"`
-	Page    int  `json:"page"`
-	Size    int  `json:"size"`
+	// Fuzzy is true when the query found little and the hits come from a
+	// retry that also matches words close to the ones typed.
+	Fuzzy bool `json:"fuzzy"`
+	// Suggestion is the query with its misspelt words corrected from the
+	// index's vocabulary ("did you mean"), when it found little.
+	Suggestion string `json:"suggestion,omitempty"`
+	Page       int    `json:"page"`
+	Size       int    `json:"size"`
 	// Next is the cursor of the following page (pass it as Request.After),
 	// empty on the last page. Page is 0 in a result reached by a cursor.
 	Next string `json:"next,omitempty"`
@@ -141,6 +151,9 @@ type Options struct {
 	MaxSize int
 	// Limits bound each request; zero fields take DefaultLimits.
 	Limits Limits
+	// Lexicon translates query terms into the other language; nil turns
+	// the translation off.
+	Lexicon *lexicon.Lexicon
 }
 
 // Searcher answers searches from the live index generation.
@@ -151,6 +164,12 @@ type Searcher struct {
 	mu   sync.RWMutex
 	gen  *indexer.Generation
 	docs map[string]int // doc id → index in gen.Manifest.Documents
+	// vocab holds the generation's vocabulary and completions.
+	vocab *vocabulary
+	// inflight counts the requests that may use gen (or vocab) directly,
+	// not through the alias: Swap waits for them before closing gen.
+	inflight *sync.WaitGroup
+	swapMu   sync.Mutex // one Swap at a time
 }
 
 // New returns a Searcher over gen; it takes ownership of gen.
@@ -168,24 +187,42 @@ func New(gen *indexer.Generation, opts Options) *Searcher {
 	return s
 }
 
-func (s *Searcher) setGen(gen *indexer.Generation) {
+// setGen makes gen the generation that requests see and returns the
+// previous one with the count of requests still using it.
+func (s *Searcher) setGen(gen *indexer.Generation) (*indexer.Generation, *sync.WaitGroup) {
 	docs := make(map[string]int, len(gen.Manifest.Documents))
 	for i, d := range gen.Manifest.Documents {
 		docs[d.ID] = i
 	}
+	v := newVocabulary(gen, s.opts.Gazetteer)
 	s.mu.Lock()
-	s.gen, s.docs = gen, docs
-	s.mu.Unlock()
+	defer s.mu.Unlock()
+	old, oldInflight := s.gen, s.inflight
+	s.gen, s.docs, s.vocab, s.inflight = gen, docs, v, &sync.WaitGroup{}
+	return old, oldInflight
 }
 
-// Swap makes gen the live generation, waits for searches on the old one
-// to finish, and closes it.
-func (s *Searcher) Swap(gen *indexer.Generation) error {
+// hold marks a request as using the live generation until the returned
+// function is called, so that a Swap does not close it underneath.
+func (s *Searcher) hold() (release func()) {
 	s.mu.RLock()
-	old := s.gen
+	wg := s.inflight
+	wg.Add(1)
 	s.mu.RUnlock()
-	s.alias.Swap([]bleve.Index{gen.Index}, []bleve.Index{old.Index})
-	s.setGen(gen)
+	return wg.Done
+}
+
+// Swap makes gen the live generation, waits for the requests using the
+// old one to finish, and closes it.
+func (s *Searcher) Swap(gen *indexer.Generation) error {
+	s.swapMu.Lock()
+	defer s.swapMu.Unlock()
+	s.mu.RLock()
+	cur := s.gen
+	s.mu.RUnlock()
+	s.alias.Swap([]bleve.Index{gen.Index}, []bleve.Index{cur.Index})
+	old, inflight := s.setGen(gen)
+	inflight.Wait()
 	return old.Close()
 }
 
@@ -213,6 +250,7 @@ func (s *Searcher) Documents() []indexer.DocInfo {
 
 // Document returns a document's metadata and its passages in order.
 func (s *Searcher) Document(ctx context.Context, id string) (*indexer.DocInfo, []Hit, error) {
+	defer s.hold()()
 	s.mu.RLock()
 	i, ok := s.docs[id]
 	var info indexer.DocInfo
@@ -239,8 +277,9 @@ func (s *Searcher) Document(ctx context.Context, id string) (*indexer.DocInfo, [
 	return &info, hits, nil
 }
 
-// Passage returns one passage by id.
+// Passage returns one passage by id, with its twin if it has one.
 func (s *Searcher) Passage(ctx context.Context, id string) (*Hit, error) {
+	defer s.hold()()
 	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery([]string{id}), 1, 0, false)
 	req.Fields = indexer.StoredFields
 	res, err := s.alias.SearchInContext(ctx, req)
@@ -250,8 +289,11 @@ func (s *Searcher) Passage(ctx context.Context, id string) (*Hit, error) {
 	if len(res.Hits) == 0 {
 		return nil, ErrNotFound
 	}
-	hit := plain(toHit(res.Hits[0]))
-	return &hit, nil
+	hits := []Hit{plain(toHit(res.Hits[0]))}
+	if err := s.attachTwins(ctx, hits); err != nil {
+		return nil, err
+	}
+	return &hits[0], nil
 }
 
 // plain fills a hit's HTML fields without marks, for lookups by id.
@@ -389,6 +431,7 @@ func (s *Searcher) validate(r *Request) error {
 // fetch a page of hits with highlights and facet counts. A request beyond
 // the Searcher's Limits fails with an *InputError naming the limit.
 func (s *Searcher) Search(ctx context.Context, r Request) (*Result, error) {
+	defer s.hold()()
 	began := time.Now()
 	if err := ctx.Err(); err != nil {
 		return nil, err // already past its deadline: do not start
@@ -423,19 +466,7 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Result, error) {
 		}
 		after = &c
 	}
-	if err := s.checkClauses(q, r.Filters); err != nil {
-		return nil, err
-	}
-	var res *Result
-	var err error
-	if after != nil {
-		res, err = s.run(ctx, q, r, after.Relaxed && len(q.Groups) > 1, after)
-	} else {
-		res, err = s.run(ctx, q, r, false, nil)
-		if err == nil && res.Total == 0 && len(q.Groups) > 1 {
-			res, err = s.run(ctx, q, r, true, nil)
-		}
-	}
+	res, err := s.retrieve(ctx, q, r, after)
 	if err != nil {
 		return nil, err
 	}
@@ -445,13 +476,13 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Result, error) {
 
 // checkClauses counts the clauses of the strictest query built for q and
 // filters (text and filters; a relaxed query has the same clauses).
-func (s *Searcher) checkClauses(q Query, filters map[string][]string) error {
+func (s *Searcher) checkClauses(p plan, filters map[string][]string) error {
 	f, err := filterQuery(filters, "")
 	if err != nil {
 		return err
 	}
 	b := bleve.NewBooleanQuery()
-	if t := textQuery(q, false); t != nil {
+	if t := textQuery(p, false); t != nil {
 		b.AddMust(t)
 	}
 	if f != nil {
@@ -476,8 +507,9 @@ func sortOrder(q Query) bsearch.SortOrder {
 // run fetches one page: after the cursor when there is one, else page
 // r.Page. One hit more than the page is fetched to know whether a next
 // page exists.
-func (s *Searcher) run(ctx context.Context, q Query, r Request, anyGroup bool, after *cursor) (*Result, error) {
-	text := textQuery(q, anyGroup)
+func (s *Searcher) run(ctx context.Context, p plan, r Request, anyGroup bool, after *cursor) (*Result, error) {
+	q := p.q
+	text := textQuery(p, anyGroup)
 	combine := func(except string) (query.Query, error) {
 		f, err := filterQuery(r.Filters, except)
 		if err != nil {

@@ -39,7 +39,7 @@ func cmdEntities(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		}
 		return tw.Flush()
 	}
-	s, err := openSearcher(*data)
+	s, err := openSearcher(*data, searchOptions())
 	if err != nil {
 		return err
 	}

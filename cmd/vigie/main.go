@@ -33,6 +33,8 @@ Usage:
   vigie index   [--seeds DIR] [--data DIR]                      (re)build the index from the corpus folder
   vigie search  [--lang en|fr] [--json] [--data DIR] QUERY...   search from the terminal
   vigie entities [--data DIR] [DOC-ID...] [--text TEXT]        show the actors, forums and years extracted (no argument: list the gazetteer)
+  vigie lexicon build|show [...]                                build or review the bilingual lexicon
+  vigie eval [--corpus DIR]... [--judgments FILE] [--laws DIR]  relevance table: nDCG@10, MRR, recall@10 per query kind
   vigie healthcheck [--addr HOST:PORT]                          exit 0 if a local server answers /healthz
   vigie bench --corpus DIR [--fraction F] [--rate N] [--json]   index a corpus, load the HTTP API, print throughput, latency, RSS
   vigie version                                                 print the version
@@ -73,6 +75,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = cmdHealthcheck(ctx, args[1:], stdout, stderr)
 	case "bench":
 		err = cmdBench(ctx, args[1:], stdout, stderr)
+	case "lexicon":
+		err = cmdLexicon(ctx, args[1:], stdout, stderr)
+	case "eval":
+		err = cmdEval(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintf(stdout, "vigie %s\n", version)
 	case "help", "--help", "-h":

@@ -37,7 +37,7 @@ func cmdSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	s, err := openSearcher(*data)
+	s, err := openSearcher(*data, searchOptions())
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,13 @@ func printResults(w io.Writer, res *search.Result, tty bool) {
 	if res.Relaxed {
 		note = " (no passage has every word; showing passages with some)"
 	}
+	if res.Fuzzy {
+		note += " (words close to the ones typed)"
+	}
 	fmt.Fprintf(w, "%d passages in %.1f ms%s\n", res.Total, res.TookMS, note)
+	if res.Suggestion != "" {
+		fmt.Fprintf(w, "Did you mean: %s\n", res.Suggestion)
+	}
 	first := (res.Page-1)*res.Size + 1
 	for i, h := range res.Hits {
 		text := strings.NewReplacer("<mark>", open, "</mark>", close).Replace(h.Highlight)
@@ -98,6 +104,9 @@ func printResults(w io.Writer, res *search.Result, tty bool) {
 		fmt.Fprintf(w, "\n%d. [%s] %s %s(%.2f, %s)%s\n", first+i, h.Lang, heading, dim, h.Score, h.ID, reset)
 		for _, line := range strings.Split(text, "\n") {
 			fmt.Fprintf(w, "   %s\n", line)
+		}
+		if t := h.Twin; t != nil {
+			fmt.Fprintf(w, "   %s[%s] %s › %s (%s)%s\n", dim, t.Lang, t.Title, t.Heading, t.ID, reset)
 		}
 	}
 }

@@ -1,13 +1,12 @@
 package main
 
 import (
-	"errors"
-	"fmt"
 	"log/slog"
 
 	"github.com/vigie/vigie/entity"
 	"github.com/vigie/vigie/indexer"
 	"github.com/vigie/vigie/search"
+	"github.com/vigie/vigie/search/lexicon"
 )
 
 // buildOptions wires the indexer with the gazetteer's entity and year
@@ -22,21 +21,9 @@ func buildOptions(seeds, data string, log *slog.Logger) indexer.Options {
 	}
 }
 
-// searchOptions wires the searcher with the gazetteer: facet labels,
-// filter values by name, entity expansion of queries.
+// searchOptions wires the searcher with the gazetteer (facet labels,
+// filter values by name, entity expansion of queries) and the bilingual
+// lexicon (translation of queries into the other language).
 func searchOptions() search.Options {
-	return search.Options{Gazetteer: entity.Default()}
-}
-
-// openSearcher opens the live generation of data for the commands that
-// search from the terminal.
-func openSearcher(data string) (*search.Searcher, error) {
-	gen, err := indexer.Open(data)
-	if errors.Is(err, indexer.ErrNoIndex) {
-		return nil, fmt.Errorf("no index in %s: run \"vigie index\" first", data)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return search.New(gen, searchOptions()), nil
+	return search.Options{Gazetteer: entity.Default(), Lexicon: lexicon.Default()}
 }

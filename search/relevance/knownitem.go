@@ -1,0 +1,177 @@
+package relevance
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+
+	"github.com/vigie/vigie/indexer"
+	"github.com/vigie/vigie/search"
+)
+
+// KnownItem is a query whose answers are known: a law section's marginal
+// note as the query, the section as the answer in its own language and
+// the section of the same number in the other version of the Act as the
+// answer across languages.
+type KnownItem struct {
+	Query   string
+	Lang    string // the language of the query and of Doc
+	Doc     string // the Act in the query's language
+	TwinDoc string // the same Act in the other language
+	Section string // the section number
+}
+
+// reSection reads a law section heading: number, then marginal note.
+var reSection = regexp.MustCompile(`^([0-9]+(?:\.[0-9]+)*) (\S.*)$`)
+
+// KnownItems samples up to n known items from the laws of s's index: every
+// Act present in both languages (document ids that differ only by an
+// "en--"/"fr--" segment), every section with a marginal note, both
+// languages, taken at an even stride in document order.
+func KnownItems(ctx context.Context, s *search.Searcher, n int) ([]KnownItem, error) {
+	docs := s.Documents()
+	ids := map[string]bool{}
+	for _, d := range docs {
+		ids[d.ID] = true
+	}
+	var all []KnownItem
+	for _, d := range docs {
+		twin := twinDocID(d.ID)
+		if twin == "" || !ids[twin] {
+			continue
+		}
+		_, ps, err := s.Document(ctx, d.ID)
+		if err != nil {
+			return nil, fmt.Errorf("known items: %w", err)
+		}
+		seen := map[string]bool{}
+		for _, p := range ps {
+			m := reSection.FindStringSubmatch(p.Heading)
+			if m == nil || seen[m[1]] {
+				continue
+			}
+			seen[m[1]] = true
+			all = append(all, KnownItem{Query: m[2], Lang: d.Lang, Doc: d.ID, TwinDoc: twin, Section: m[1]})
+		}
+	}
+	if n <= 0 || len(all) <= n {
+		return all, nil
+	}
+	out := make([]KnownItem, 0, n)
+	for i := 0; i < n; i++ {
+		out = append(out, all[i*len(all)/n])
+	}
+	return out, nil
+}
+
+// twinDocID returns the id of the other language's version of a document
+// whose id has an "en" or "fr" segment ("laws--en--A-1" → "laws--fr--A-1"),
+// or "".
+func twinDocID(id string) string {
+	segs := strings.Split(id, "--")
+	for i, s := range segs {
+		switch s {
+		case indexer.English:
+			segs[i] = indexer.French
+			return strings.Join(segs, "--")
+		case indexer.French:
+			segs[i] = indexer.English
+			return strings.Join(segs, "--")
+		}
+	}
+	return ""
+}
+
+// KnownItemReport holds the known-item results: the section found in the
+// query's language, and its twin found with the search restricted to the
+// other language.
+type KnownItemReport struct {
+	N int
+	// MRR and Success (found in the top 10) for the section itself…
+	SameMRR, SameSuccess float64
+	// …and for its twin, by query language.
+	CrossMRR, CrossSuccess map[string]float64
+	CrossN                 map[string]int
+	Cross                  float64 // MRR across languages, both directions
+}
+
+// RunKnownItems searches every item twice: as is (the section must come
+// up) and restricted to the other language (its twin must come up).
+func RunKnownItems(ctx context.Context, s *search.Searcher, items []KnownItem) (*KnownItemReport, error) {
+	r := &KnownItemReport{CrossMRR: map[string]float64{}, CrossSuccess: map[string]float64{}, CrossN: map[string]int{}}
+	for _, it := range items {
+		same, err := rankOf(ctx, s, it.Query, "", it.Doc, it.Section)
+		if err != nil {
+			return nil, err
+		}
+		other := indexer.French
+		if it.Lang == indexer.French {
+			other = indexer.English
+		}
+		cross, err := rankOf(ctx, s, it.Query, other, it.TwinDoc, it.Section)
+		if err != nil {
+			return nil, err
+		}
+		r.N++
+		if same > 0 {
+			r.SameMRR += 1 / float64(same)
+			r.SameSuccess++
+		}
+		r.CrossN[it.Lang]++
+		if cross > 0 {
+			r.CrossMRR[it.Lang] += 1 / float64(cross)
+			r.CrossSuccess[it.Lang]++
+			r.Cross += 1 / float64(cross)
+		}
+	}
+	if r.N > 0 {
+		n := float64(r.N)
+		r.SameMRR /= n
+		r.SameSuccess /= n
+		r.Cross /= n
+	}
+	for l, c := range r.CrossN {
+		r.CrossMRR[l] /= float64(c)
+		r.CrossSuccess[l] /= float64(c)
+	}
+	return r, nil
+}
+
+// rankOf returns the 1-based rank, in the top 10, of the first passage of
+// doc's section num, or 0.
+func rankOf(ctx context.Context, s *search.Searcher, q, lang, doc, num string) (int, error) {
+	req := search.Request{Query: q, Size: Cutoff}
+	if lang != "" {
+		req.Filters = map[string][]string{search.FacetLang: {lang}}
+	}
+	res, err := s.Search(ctx, req)
+	if err != nil {
+		return 0, fmt.Errorf("known item %q: %w", q, err)
+	}
+	for i, h := range res.Hits {
+		if h.DocID == doc && (h.Heading == num || strings.HasPrefix(h.Heading, num+" ")) {
+			return i + 1, nil
+		}
+	}
+	return 0, nil
+}
+
+// WriteTable prints the known-item figures.
+func (r *KnownItemReport) WriteTable(w io.Writer) {
+	fmt.Fprintf(w, "known items: %d law sections (query: the marginal note)\n", r.N)
+	fmt.Fprintf(w, "%-24s %4s  %6s  %10s\n", "answer", "n", "MRR", "success@10")
+	fmt.Fprintf(w, "%-24s %4d  %6.3f  %10.3f\n", "section, same language", r.N, r.SameMRR, r.SameSuccess)
+	for _, l := range []string{indexer.English, indexer.French} {
+		if r.CrossN[l] == 0 {
+			continue
+		}
+		name := "twin, en query → fr"
+		if l == indexer.French {
+			name = "twin, fr query → en"
+		}
+		fmt.Fprintf(w, "%-24s %4d  %6.3f  %10.3f\n", name, r.CrossN[l], r.CrossMRR[l], r.CrossSuccess[l])
+	}
+	fmt.Fprintf(w, "%-24s %4d  %6.3f\n", "twin, both directions", r.N, r.Cross)
+}

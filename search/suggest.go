@@ -1,0 +1,331 @@
+package search
+
+import (
+	"math"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/vigie/vigie/entity"
+	"github.com/vigie/vigie/indexer"
+)
+
+// Suggestion kinds.
+const (
+	SuggestTerm   = "term"
+	SuggestEntity = "entity"
+	SuggestTitle  = "title"
+)
+
+// Suggestion is one completion of what the user is typing.
+type Suggestion struct {
+	// Text is the whole query to offer: the words typed before the last
+	// one, then the completion.
+	Text string `json:"text"`
+	// Kind is "term" (a word of the corpus), "entity" (an actor or forum
+	// of the gazetteer) or "title" (a document's title).
+	Kind string `json:"kind"`
+	// Lang is "en" or "fr", or "" for a name used in both languages.
+	Lang string `json:"lang"`
+}
+
+// MaxSuggestions caps the number of completions asked for.
+const MaxSuggestions = 20
+
+// suggester answers completions from a sorted list of keys: the folded,
+// lower-cased words of the vocabulary, and every word-start suffix of
+// entity names and titles ("cyber security" and "security" for "Canadian
+// Centre for Cyber Security"), so that a prefix is one binary search.
+type suggester struct {
+	entries []suggestEntry
+	keys    []suggestKey // sorted by key
+	short   map[shortKey][]cand
+}
+
+type suggestEntry struct {
+	text  string // as displayed
+	kind  string
+	lang  string
+	score float64
+}
+
+type suggestKey struct {
+	key   string // folded, lower case
+	entry int32
+	inner bool // the key starts inside the text (a later word)
+}
+
+// Completion weights: an entity or title beats a word of similar
+// frequency; a match at the start of a name beats one inside it.
+const (
+	minTermDF     = 2
+	scoreEntity   = 2.0
+	scoreTitle    = 1.5
+	innerDiscount = 0.6
+)
+
+func newSuggester(df map[string]map[string]int, entityCount map[string]int, g *entity.Gazetteer, m *indexer.Manifest) *suggester {
+	s := &suggester{}
+	add := func(text, kind, lang string, score float64, words bool) {
+		id := int32(len(s.entries))
+		s.entries = append(s.entries, suggestEntry{text: text, kind: kind, lang: lang, score: score})
+		key := foldKey(text)
+		s.keys = append(s.keys, suggestKey{key: key, entry: id})
+		if !words {
+			return
+		}
+		for i := 1; i < len(key); i++ {
+			if key[i-1] == ' ' && key[i] != ' ' {
+				s.keys = append(s.keys, suggestKey{key: key[i:], entry: id, inner: true})
+			}
+		}
+	}
+	for _, lang := range indexer.Languages {
+		for w, n := range df[lang] {
+			if n < minTermDF || utf8.RuneCountInString(w) < 3 || !completable(w) {
+				continue
+			}
+			if len(indexer.Terms(indexer.AnalyzerFor(lang), w)) == 0 {
+				continue // a stop word
+			}
+			add(w, SuggestTerm, lang, math.Log1p(float64(n)), false)
+		}
+	}
+	if g != nil {
+		for _, e := range g.Entities() {
+			score := scoreEntity * math.Log1p(float64(entityCount[e.ID])+1)
+			seen := map[string]bool{}
+			for _, lang := range indexer.Languages {
+				names := append([]string{e.Label[lang]}, e.Aliases[lang]...)
+				for _, n := range names {
+					if n == "" || seen[n] {
+						continue
+					}
+					seen[n] = true
+					l := lang
+					if inBoth(e, n) {
+						l = ""
+					}
+					add(n, SuggestEntity, l, score, true)
+				}
+			}
+		}
+	}
+	if m != nil {
+		seen := map[string]bool{}
+		for _, d := range m.Documents {
+			if d.Title == "" || seen[d.Lang+"\x00"+d.Title] {
+				continue
+			}
+			seen[d.Lang+"\x00"+d.Title] = true
+			add(d.Title, SuggestTitle, d.Lang, scoreTitle*math.Log1p(float64(d.Passages)+1), true)
+		}
+	}
+	sort.Slice(s.keys, func(i, j int) bool {
+		if s.keys[i].key != s.keys[j].key {
+			return s.keys[i].key < s.keys[j].key
+		}
+		return s.keys[i].entry < s.keys[j].entry
+	})
+	s.precompute()
+	return s
+}
+
+// inBoth reports whether a name is listed for both languages.
+func inBoth(e entity.Entity, name string) bool {
+	n := 0
+	for _, lang := range indexer.Languages {
+		for _, a := range append([]string{e.Label[lang]}, e.Aliases[lang]...) {
+			if a == name {
+				n++
+				break
+			}
+		}
+	}
+	return n == 2
+}
+
+// completable keeps words made of letters (and inner hyphens or
+// apostrophes): not numbers, identifiers or URLs.
+func completable(w string) bool {
+	for _, r := range w {
+		if !unicode.IsLetter(r) && r != '-' && r != '\'' {
+			return false
+		}
+	}
+	return true
+}
+
+// foldKey is the matching form of a text: accents folded, lower case,
+// apostrophes and runs of spaces as one space.
+func foldKey(s string) string {
+	s = strings.ToLower(indexer.Fold(s))
+	s = strings.Map(func(r rune) rune {
+		if r == '’' || r == '\'' || r == '-' || unicode.IsSpace(r) {
+			return ' '
+		}
+		return r
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// cand is a scored entry.
+type cand struct {
+	entry int32
+	score float64
+}
+
+// shortKey names a precomputed answer: the best entries for a prefix of one
+// or two letters, where a scan would visit a large share of the keys.
+type shortKey struct {
+	prefix string
+	terms  bool
+	lang   string
+}
+
+// shortLen is the longest prefix, in runes, answered from precomputed lists;
+// shortLimit is the length of those lists.
+const (
+	shortLen   = 2
+	shortLimit = 3 * MaxSuggestions
+)
+
+// precompute fills the lists of best entries for every prefix of up to
+// shortLen runes, so that no keystroke scans more than a narrow range.
+func (s *suggester) precompute() {
+	s.short = map[shortKey][]cand{}
+	seen := map[string]bool{}
+	for _, k := range s.keys {
+		r := []rune(k.key)
+		for n := 1; n <= shortLen && n <= len(r); n++ {
+			seen[string(r[:n])] = true
+		}
+	}
+	for p := range seen {
+		for _, terms := range []bool{true, false} {
+			for _, lang := range []string{"", indexer.English, indexer.French} {
+				if c := s.scanRange(p, terms, lang, shortLimit); len(c) > 0 {
+					s.short[shortKey{p, terms, lang}] = c
+				}
+			}
+		}
+	}
+}
+
+// scan returns the best entries (up to limit) whose keys start with
+// prefix: words when terms is set, else names and titles.
+func (s *suggester) scan(prefix string, terms bool, lang string, limit int) []cand {
+	if prefix == "" {
+		return nil
+	}
+	if utf8.RuneCountInString(prefix) <= shortLen && limit <= shortLimit {
+		c := s.short[shortKey{prefix, terms, lang}]
+		return c[:min(len(c), limit)]
+	}
+	return s.scanRange(prefix, terms, lang, limit)
+}
+
+func (s *suggester) scanRange(prefix string, terms bool, lang string, limit int) []cand {
+	best := map[int32]float64{}
+	i := sort.Search(len(s.keys), func(i int) bool { return s.keys[i].key >= prefix })
+	for ; i < len(s.keys) && strings.HasPrefix(s.keys[i].key, prefix); i++ {
+		k := s.keys[i]
+		e := &s.entries[k.entry]
+		if (e.kind == SuggestTerm) != terms {
+			continue
+		}
+		if lang != "" && e.lang != "" && e.lang != lang {
+			continue
+		}
+		sc := e.score
+		if k.inner {
+			sc *= innerDiscount
+		}
+		if sc > best[k.entry] {
+			best[k.entry] = sc
+		}
+	}
+	out := make([]cand, 0, len(best))
+	for e, sc := range best {
+		out = append(out, cand{e, sc})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].score != out[j].score {
+			return out[i].score > out[j].score
+		}
+		return s.entries[out[i].entry].text < s.entries[out[j].entry].text
+	})
+	return out[:min(len(out), limit)]
+}
+
+// suggest returns up to n completions of text in lang ("" for both): the
+// last word completed from the vocabulary, and entity names and titles
+// that contain the whole text at a word start.
+func (s *suggester) suggest(text, lang string, n int) []Suggestion {
+	if s == nil || n <= 0 {
+		return nil
+	}
+	key := foldKey(text)
+	if key == "" {
+		return nil
+	}
+	// The words before the last one are kept as typed.
+	cut := strings.LastIndexFunc(text, func(r rune) bool { return unicode.IsSpace(r) || r == '-' || r == '\'' || r == '’' })
+	head, last := "", key
+	if cut >= 0 {
+		_, size := utf8.DecodeRuneInString(text[cut:])
+		head, last = strings.TrimLeft(text[:cut+size], " "), foldKey(text[cut+size:])
+	}
+	limit := 2*n + 10 // room for duplicates
+	cands := append(s.scan(key, false, lang, limit), s.scan(last, true, lang, limit)...)
+	sort.SliceStable(cands, func(i, j int) bool {
+		if cands[i].score != cands[j].score {
+			return cands[i].score > cands[j].score
+		}
+		return s.entries[cands[i].entry].text < s.entries[cands[j].entry].text
+	})
+	out := []Suggestion{}
+	seen := map[string]bool{}
+	for _, c := range cands {
+		e := s.entries[c.entry]
+		t := e.text
+		if e.kind == SuggestTerm {
+			t = head + t
+		}
+		k := strings.ToLower(t) + "\x00" + e.lang
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, Suggestion{Text: t, Kind: e.kind, Lang: e.lang})
+		if len(out) == n {
+			break
+		}
+	}
+	return out
+}
+
+// Suggest returns up to n completions of what the user is typing, in lang
+// ("en", "fr", or "" for both): words of the corpus, entity names and
+// document titles, best first. It works from a structure built when the
+// generation was opened: no index search.
+func (s *Searcher) Suggest(text, lang string, n int) ([]Suggestion, error) {
+	defer s.hold()()
+	if lang != "" && lang != indexer.English && lang != indexer.French {
+		return nil, inputErrorf("lang %q: want en, fr or nothing", lang)
+	}
+	if n <= 0 || n > MaxSuggestions {
+		return nil, inputErrorf("size must be between 1 and %d", MaxSuggestions)
+	}
+	if !utf8.ValidString(text) {
+		text = strings.ToValidUTF8(text, " ")
+	}
+	s.mu.RLock()
+	v := s.vocab
+	s.mu.RUnlock()
+	if v == nil {
+		return []Suggestion{}, nil
+	}
+	return v.sugg.suggest(text, lang, n), nil
+}

@@ -1,0 +1,53 @@
+package search
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"github.com/vigie/vigie/indexer"
+)
+
+// Twin is the passage of the other language's version of a document that
+// says the same as a hit: a reader can switch language.
+type Twin struct {
+	ID      string `json:"id"`
+	DocID   string `json:"doc_id"`
+	Lang    string `json:"lang"`
+	Title   string `json:"title"`
+	Heading string `json:"heading"`
+	Text    string `json:"text"`
+}
+
+// attachTwins fills the Twin of the hits that have one, with one lookup
+// for all of them.
+func (s *Searcher) attachTwins(ctx context.Context, hits []Hit) error {
+	s.mu.RLock()
+	twins := s.gen.Twins
+	s.mu.RUnlock()
+	var ids []string
+	for _, h := range hits {
+		if t := twins[h.ID]; t != "" {
+			ids = append(ids, t)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(ids), len(ids), 0, false)
+	req.Fields = []string{indexer.FieldDocID, indexer.FieldLang, indexer.FieldTitle, indexer.FieldHeading, indexer.FieldText}
+	res, err := s.alias.SearchInContext(ctx, req)
+	if err != nil {
+		return fmt.Errorf("twins: %w", err)
+	}
+	found := make(map[string]*Twin, len(res.Hits))
+	for _, h := range res.Hits {
+		t := toHit(h)
+		found[h.ID] = &Twin{ID: h.ID, DocID: t.DocID, Lang: t.Lang, Title: t.Title, Heading: t.Heading, Text: t.Text}
+	}
+	for i := range hits {
+		hits[i].Twin = found[twins[hits[i].ID]]
+	}
+	return nil
+}

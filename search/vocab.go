@@ -1,0 +1,465 @@
+package search
+
+import (
+	"context"
+	"math"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/vigie/vigie/entity"
+	"github.com/vigie/vigie/indexer"
+)
+
+// vocabulary is what a generation's index says about its words: how many
+// passages of each language hold each word (lower case, accents kept,
+// unstemmed: the words_en and words_fr fields), and the completions built
+// from them. It is built once per generation, when the Searcher opens or
+// swaps it.
+type vocabulary struct {
+	idx bleve.Index
+	// df maps a language and a word to the passages holding it.
+	df map[string]map[string]int
+	// folded maps a language and a folded word ("securite") to the
+	// passages holding any of its forms.
+	folded map[string]map[string]int
+	// passages counts the passages of each language.
+	passages map[string]int
+	sugg     *suggester
+}
+
+func newVocabulary(gen *indexer.Generation, g *entity.Gazetteer) *vocabulary {
+	v := &vocabulary{idx: gen.Index, df: map[string]map[string]int{}, folded: map[string]map[string]int{}}
+	for _, lang := range indexer.Languages {
+		df := map[string]int{}
+		folded := map[string]int{}
+		_ = eachTerm(gen.Index, indexer.LangField(indexer.FieldWords, lang), func(term string, n int) {
+			df[term] = n
+			folded[indexer.Fold(term)] += n
+		})
+		v.df[lang], v.folded[lang] = df, folded
+	}
+	v.passages = map[string]int{}
+	for _, lang := range indexer.Languages {
+		v.passages[lang] = termCount(gen.Index, indexer.FieldLang, lang)
+	}
+	entityCount := map[string]int{}
+	if g != nil {
+		for _, e := range g.Entities() {
+			for _, f := range []string{indexer.FieldActors, indexer.FieldForums} {
+				entityCount[e.ID] += termCount(gen.Index, f, e.ID)
+			}
+		}
+	}
+	v.sugg = newSuggester(v.df, entityCount, g, gen.Manifest)
+	return v
+}
+
+// eachTerm calls fn with every term of a field's dictionary and the number
+// of documents holding it. The counts come from each term's postings, not
+// from the dictionary iterator: zap (v16.3.4) reuses one postings list per
+// segment while iterating, and after the first term held by a single
+// document ("1-hit" encoding, used on fields without term vectors) it
+// reports a count of 1 for every later term of that segment.
+func eachTerm(idx bleve.Index, field string, fn func(term string, n int)) error {
+	ai, err := idx.Advanced()
+	if err != nil {
+		return err
+	}
+	r, err := ai.Reader()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	d, err := r.FieldDict(field)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	ctx := context.Background()
+	for {
+		e, err := d.Next()
+		if err != nil {
+			return err
+		}
+		if e == nil {
+			return nil
+		}
+		// The term may share memory with the index's dictionary (scorch
+		// converts bytes to strings without copying): keep a copy.
+		term := strings.Clone(e.Term)
+		tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
+		if err != nil {
+			return err
+		}
+		n := tfr.Count()
+		tfr.Close()
+		fn(term, int(n))
+	}
+}
+
+// termCount returns the number of documents holding a term of a keyword
+// field. It reads the first entry of a fresh dictionary iterator: a long
+// iteration over a field without term vectors reports wrong counts after
+// the first term held by one document (zap's "1-hit" encoding).
+func termCount(idx bleve.Index, field, term string) int {
+	d, err := idx.FieldDictRange(field, []byte(term), []byte(term))
+	if err != nil {
+		return 0
+	}
+	defer d.Close()
+	e, err := d.Next()
+	if err != nil || e == nil || e.Term != term {
+		return 0
+	}
+	return int(e.Count)
+}
+
+// count returns the passages of lang holding a word (as typed), accents
+// ignored.
+func (v *vocabulary) count(lang, word string) int {
+	return v.folded[lang][indexer.Fold(normWord(word))]
+}
+
+// queryLang guesses the language of a query from the index's own
+// vocabulary: the language in whose passages its words are more frequent
+// (stop words included: "de" and "the" say a lot). It returns "" when the
+// words are as frequent in both (names, acronyms, shared words such as
+// "application") or the index has one language only.
+func (v *vocabulary) queryLang(q Query) string {
+	if v == nil || v.passages[indexer.English] == 0 || v.passages[indexer.French] == 0 {
+		return ""
+	}
+	score := 0.0 // log-likelihood ratio, English over French
+	for _, g := range q.Groups {
+		for _, t := range g {
+			if t.Prefix {
+				continue
+			}
+			for _, w := range strings.FieldsFunc(t.Text, func(r rune) bool { return unicode.IsSpace(r) || r == '-' }) {
+				en := (float64(v.count(indexer.English, w)) + 0.5) / float64(v.passages[indexer.English])
+				fr := (float64(v.count(indexer.French, w)) + 0.5) / float64(v.passages[indexer.French])
+				// Accents are counted folded; a word typed with French
+				// accents is French whatever its folded twin's frequency.
+				if w != indexer.Fold(w) {
+					en /= 4
+				}
+				score += math.Log(en / fr)
+			}
+		}
+	}
+	switch {
+	case score > langMargin:
+		return indexer.English
+	case score < -langMargin:
+		return indexer.French
+	}
+	return ""
+}
+
+// langMargin is the log-likelihood ratio below which a query's language is
+// left undecided: words twice as frequent in one language decide.
+const langMargin = 0.7
+
+// normWord lower-cases a typed word, makes its apostrophes ASCII and drops
+// a French elision ("l'ANSSI" → "anssi"), as the words fields do.
+func normWord(w string) string {
+	w = strings.ToLower(strings.NewReplacer("’", "'", "‘", "'").Replace(w))
+	if i := strings.IndexByte(w, '\''); i >= 0 && i <= 6 && elisions[w[:i]] {
+		w = w[i+1:]
+	}
+	return w
+}
+
+var elisions = map[string]bool{"l": true, "d": true, "j": true, "m": true, "n": true, "s": true, "t": true,
+	"c": true, "qu": true, "jusqu": true, "lorsqu": true, "puisqu": true, "quoiqu": true}
+
+// Fuzzy matching.
+const (
+	// fuzzyBelow: a query with fewer hits is retried with fuzzy matching.
+	fuzzyBelow = 3
+	// boostFuzzy weighs a close word below the rare word typed.
+	boostFuzzy = 0.4
+	// boostVariant weighs a spelling variant ("organisation" for
+	// "organization") just below the word typed.
+	boostVariant = 0.9
+	// maxClose is the most close words matched for one typed word.
+	maxClose = 4
+)
+
+// fuzziness is the edit distance allowed for a word of n runes: none up to
+// 3 runes, 1 up to 7, 2 from 8 (never more: bleve's limit).
+func fuzziness(n int) int {
+	switch {
+	case n <= 3:
+		return 0
+	case n <= 7:
+		return 1
+	}
+	return 2
+}
+
+// closeWord is a vocabulary word near a typed one.
+type closeWord struct {
+	word string
+	dist int
+	df   int
+}
+
+// closeWords returns the words of lang's vocabulary within the word's
+// fuzziness (its first letter kept: typing mistakes there are rare, and it
+// keeps the search fast), nearest then most frequent first. The word
+// itself is left out.
+func (v *vocabulary) closeWords(lang, word string) []closeWord {
+	w := normWord(word)
+	n := utf8.RuneCountInString(w)
+	fz := fuzziness(n)
+	if fz == 0 || v == nil {
+		return nil
+	}
+	ai, err := v.idx.Advanced()
+	if err != nil {
+		return nil
+	}
+	r, err := ai.Reader()
+	if err != nil {
+		return nil
+	}
+	defer r.Close()
+	fr, ok := r.(index.IndexReaderFuzzy)
+	if !ok {
+		return nil
+	}
+	first, _ := utf8.DecodeRuneInString(w)
+	d, fa, err := fr.FieldDictFuzzyAutomaton(indexer.LangField(indexer.FieldWords, lang), w, fz, string(first))
+	if err != nil {
+		return nil
+	}
+	defer d.Close()
+	var out []closeWord
+	for {
+		e, err := d.Next()
+		if err != nil || e == nil {
+			break
+		}
+		if e.Term == w || indexer.Fold(e.Term) == indexer.Fold(w) {
+			continue
+		}
+		term := strings.Clone(e.Term)
+		_, dist := fa.MatchAndDistance(term)
+		out = append(out, closeWord{word: term, dist: int(dist), df: v.df[lang][term]})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].dist != out[j].dist {
+			return out[i].dist < out[j].dist
+		}
+		if out[i].df != out[j].df {
+			return out[i].df > out[j].df
+		}
+		return out[i].word < out[j].word
+	})
+	return out
+}
+
+// fuzzyWords returns the plain words of q (not phrases, prefixes or
+// names) that a fuzzy retry may replace.
+func fuzzyWords(q Query) []string {
+	var out []string
+	for _, g := range q.Groups {
+		for _, t := range g {
+			if t.Phrase || t.Prefix || t.Entity != "" || !strings.ContainsFunc(t.Text, unicode.IsLetter) {
+				continue
+			}
+			out = append(out, t.Text)
+		}
+	}
+	return out
+}
+
+// rare reports whether a word (as typed) is missing from the vocabulary of
+// both languages or holds in fewer than fuzzyBelow passages: a word the
+// fuzzy retry and did-you-mean may replace. A frequent word is no typing
+// mistake, whatever a filter leaves of its hits.
+func (v *vocabulary) rare(w string) (rare bool, df int) {
+	for _, lang := range indexer.Languages {
+		df += v.count(lang, w)
+	}
+	return df < fuzzyBelow, df
+}
+
+// fuzzyVariants maps, per language, each rare plain word of q to the
+// closest words of the language's vocabulary, for a fuzzy retry.
+func (v *vocabulary) fuzzyVariants(q Query) map[string]map[string][]variant {
+	out := map[string]map[string][]variant{}
+	for _, w := range fuzzyWords(q) {
+		rare, df := v.rare(w)
+		if !rare {
+			continue
+		}
+		for _, lang := range indexer.Languages {
+			cw := v.closeWords(lang, w)
+			if len(cw) > maxClose {
+				cw = cw[:maxClose]
+			}
+			for _, c := range cw {
+				// A word the index lacks can only match through its close
+				// words: they stand in for it, one edit costing a fifth.
+				// A rare word that exists keeps the lead.
+				boost := boostFuzzy
+				if df == 0 {
+					boost = 1 - 0.2*float64(c.dist)
+				}
+				addVariant(out, lang, w, variant{word: c.word, boost: boost})
+			}
+		}
+	}
+	return out
+}
+
+func addVariant(m map[string]map[string][]variant, lang, word string, v variant) {
+	if m[lang] == nil {
+		m[lang] = map[string][]variant{}
+	}
+	k := strings.ToLower(word)
+	for _, x := range m[lang][k] {
+		if x.word == v.word {
+			return
+		}
+	}
+	m[lang][k] = append(m[lang][k], v)
+}
+
+// mergeVariants returns the variants of a and b together.
+func mergeVariants(a, b map[string]map[string][]variant) map[string]map[string][]variant {
+	out := map[string]map[string][]variant{}
+	for _, m := range []map[string]map[string][]variant{a, b} {
+		for lang, words := range m {
+			for w, vs := range words {
+				for _, x := range vs {
+					addVariant(out, lang, w, x)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// Spelling variants: British and American spellings of one word.
+var spellingRules = [][2]string{
+	{"ization", "isation"}, {"izations", "isations"}, {"ize", "ise"}, {"izes", "ises"}, {"ized", "ised"},
+	{"izing", "ising"}, {"yze", "yse"}, {"yzed", "ysed"}, {"ense", "ence"}, {"enses", "ences"},
+	{"or", "our"}, {"ors", "ours"}, {"er", "re"}, {"ers", "res"}, {"og", "ogue"}, {"ogs", "ogues"},
+	{"eling", "elling"}, {"eled", "elled"},
+}
+
+// spellingVariants maps, per language, each plain word of q to its other
+// spellings ("organization" → "organisation", "defense" → "defence",
+// "center" → "centre") that the language's vocabulary holds: the words
+// differ, so does their stem.
+func (v *vocabulary) spellingVariants(q Query) map[string]map[string][]variant {
+	if v == nil {
+		return nil
+	}
+	out := map[string]map[string][]variant{}
+	for _, w := range fuzzyWords(q) {
+		lw := normWord(w)
+		if utf8.RuneCountInString(lw) < 5 {
+			continue
+		}
+		for _, r := range spellingRules {
+			for _, dir := range [][2]string{{r[0], r[1]}, {r[1], r[0]}} {
+				if !strings.HasSuffix(lw, dir[0]) {
+					continue
+				}
+				alt := strings.TrimSuffix(lw, dir[0]) + dir[1]
+				for _, lang := range indexer.Languages {
+					if v.df[lang][alt] > 0 {
+						addVariant(out, lang, w, variant{word: alt, boost: boostVariant})
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// didYouMean returns the query text with each misspelt word replaced by
+// the nearest, most frequent word of the vocabulary, or "" when no word
+// needs it. A word is misspelt when neither language knows it, or when it
+// is rare and a close word is far more frequent.
+func (v *vocabulary) didYouMean(raw string, q Query) string {
+	if v == nil {
+		return ""
+	}
+	fix := map[string]string{}
+	for _, w := range fuzzyWords(q) {
+		rare, total := v.rare(w)
+		if !rare {
+			continue
+		}
+		known := total > 0
+		var best closeWord
+		for _, lang := range indexer.Languages {
+			for _, c := range v.closeWords(lang, w) {
+				if best.word == "" || c.dist < best.dist || (c.dist == best.dist && c.df > best.df) {
+					best = c
+				}
+				break // the nearest and most frequent of this language
+			}
+		}
+		if best.word == "" || (known && best.df < 10*max(total, 1)) {
+			continue
+		}
+		fix[w] = matchCase(w, best.word)
+	}
+	if len(fix) == 0 {
+		return ""
+	}
+	return rewrite(raw, fix)
+}
+
+// matchCase writes word in the case pattern of typed: "COMCYBER" for
+// "COMCYBRE", "International" for "Intenational".
+func matchCase(typed, word string) string {
+	letters, upper := 0, 0
+	for _, r := range typed {
+		if unicode.IsLetter(r) {
+			letters++
+			if unicode.IsUpper(r) {
+				upper++
+			}
+		}
+	}
+	switch {
+	case letters > 1 && upper == letters:
+		return strings.ToUpper(word)
+	case upper > 0:
+		first, _ := utf8.DecodeRuneInString(typed)
+		if unicode.IsUpper(first) {
+			r, n := utf8.DecodeRuneInString(word)
+			return string(unicode.ToUpper(r)) + word[n:]
+		}
+	}
+	return word
+}
+
+// rewrite replaces, in the raw query, each whitespace-separated word equal
+// to a key of fix (after an optional '-' or quote) with its correction,
+// keeping operators, quotes and filters as typed.
+func rewrite(raw string, fix map[string]string) string {
+	fields := strings.Fields(raw)
+	for i, f := range fields {
+		core := strings.TrimLeft(f, "-−\"“«")
+		lead := f[:len(f)-len(core)]
+		trimmed := strings.TrimRight(core, "\"”»")
+		trail := core[len(trimmed):]
+		if c, ok := fix[trimmed]; ok {
+			fields[i] = lead + c + trail
+		}
+	}
+	return strings.Join(fields, " ")
+}
