@@ -151,6 +151,13 @@ type Options struct {
 	MaxSize int
 	// Limits bound each request; zero fields take DefaultLimits.
 	Limits Limits
+	// BackgroundVocabulary makes New return before the generation's
+	// vocabulary is read (about a second on a large index): searches are
+	// answered at once, and the query-language guess (hence translation),
+	// the fuzzy retry, did-you-mean and completions start when it is
+	// ready. A server wants this; a one-shot command does not. Swap always
+	// reads the new vocabulary before the new generation goes live.
+	BackgroundVocabulary bool
 	// Lexicon translates query terms into the other language; nil turns
 	// the translation off.
 	Lexicon *lexicon.Lexicon
@@ -183,17 +190,36 @@ func New(gen *indexer.Generation, opts Options) *Searcher {
 	opts.Limits = opts.Limits.withDefaults()
 	opts.MaxSize = opts.Limits.MaxSize
 	s := &Searcher{opts: opts, alias: bleve.NewIndexAlias(gen.Index)}
-	s.setGen(gen)
+	if !opts.BackgroundVocabulary {
+		s.setGen(gen)
+		return s
+	}
+	s.gen, s.docs, s.inflight = gen, docIndex(gen), &sync.WaitGroup{}
+	s.inflight.Add(1) // Swap and Close wait for the vocabulary's build
+	go func() {
+		defer s.inflight.Done()
+		v := newVocabulary(gen, opts.Gazetteer)
+		s.mu.Lock()
+		if s.gen == gen {
+			s.vocab = v
+		}
+		s.mu.Unlock()
+	}()
 	return s
+}
+
+func docIndex(gen *indexer.Generation) map[string]int {
+	docs := make(map[string]int, len(gen.Manifest.Documents))
+	for i, d := range gen.Manifest.Documents {
+		docs[d.ID] = i
+	}
+	return docs
 }
 
 // setGen makes gen the generation that requests see and returns the
 // previous one with the count of requests still using it.
 func (s *Searcher) setGen(gen *indexer.Generation) (*indexer.Generation, *sync.WaitGroup) {
-	docs := make(map[string]int, len(gen.Manifest.Documents))
-	for i, d := range gen.Manifest.Documents {
-		docs[d.ID] = i
-	}
+	docs := docIndex(gen)
 	v := newVocabulary(gen, s.opts.Gazetteer)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -226,11 +252,13 @@ func (s *Searcher) Swap(gen *indexer.Generation) error {
 	return old.Close()
 }
 
-// Close closes the live generation.
+// Close waits for the requests using the live generation, then closes it.
 func (s *Searcher) Close() error {
 	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.gen.Close()
+	gen, inflight := s.gen, s.inflight
+	s.mu.RUnlock()
+	inflight.Wait()
+	return gen.Close()
 }
 
 // Generation returns the live generation's name and manifest.

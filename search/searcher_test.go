@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vigie/vigie/entity"
 	"github.com/vigie/vigie/indexer"
@@ -265,4 +266,41 @@ func TestGuardrailsBothLanguages(t *testing.T) {
 // regexpMark matches s inside a <mark> element, ignoring case.
 func regexpMark(s string) *regexp.Regexp {
 	return regexp.MustCompile(`(?i)<mark>[^<]*` + regexp.QuoteMeta(s) + `[^<]*</mark>`)
+}
+
+// TestBackgroundVocabulary: with BackgroundVocabulary, New returns at
+// once, searches work before the vocabulary is read, and completions
+// appear once it is; Close waits for the reading to finish.
+func TestBackgroundVocabulary(t *testing.T) {
+	data := t.TempDir()
+	g := entity.Default()
+	if _, err := indexer.Build(context.Background(), indexer.Options{Seeds: "../seeds", Data: data, Extract: g.Annotate}); err != nil {
+		t.Fatal(err)
+	}
+	gen, err := indexer.Open(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := New(gen, Options{Gazetteer: g, BackgroundVocabulary: true})
+	res, err := s.Search(context.Background(), Request{Query: "OTAN"})
+	if err != nil || res.Total == 0 {
+		t.Fatalf("search before the vocabulary is ready: %v, %v", res, err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		sugg, err := s.Suggest("cyb", "", 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sugg) > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no completions 10 s after New: the vocabulary was never installed")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -141,6 +141,7 @@ func serve(ctx context.Context, ln net.Listener, cfg serveConfig, stdout io.Writ
 
 	// Open the live generation, building one first if there is none.
 	opts := searchOptions()
+	opts.BackgroundVocabulary = true // answer the first search at once
 	opts.Limits = cfg.limits
 	s, err := openOrBuild(ctx, cfg.seeds, cfg.data, opts, cfg.api.Metrics, log)
 	if err != nil {
