@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -83,30 +81,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 
 	// serve builds its own index when the data folder has none.
-	serve := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--seeds", "../../seeds", "--data", filepath.Join(work, "fresh"))
-	stdout, _ := serve.StdoutPipe()
-	var stderr bytes.Buffer
-	serve.Stderr = &stderr
-	if err := serve.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer serve.Process.Kill()
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if m := regexp.MustCompile(`http://(\S+)/`).FindStringSubmatch(sc.Text()); m != nil {
-				addr <- m[1]
-			}
-		}
-	}()
-	var base string
-	select {
-	case a := <-addr:
-		base = "http://" + a
-	case <-time.After(60 * time.Second):
-		t.Fatalf("vigie serve did not become ready; stderr:\n%s", stderr.String())
-	}
+	base, serve, stderr := startServe(t, bin, "--seeds", "../../seeds", "--data", filepath.Join(work, "fresh"))
 	for path, want := range map[string]string{
 		"/healthz":                       `"ok"`,
 		"/api/v1/search?q=cybersecurite": `<mark>cybersécurité</mark>`,
@@ -143,31 +118,8 @@ func TestEndToEnd(t *testing.T) {
 // the process at once instead of waiting for the drain.
 func TestSecondSignalExitsAtOnce(t *testing.T) {
 	bin := buildBinary(t)
-	serve := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--seeds", "../../seeds", "--data", filepath.Join(t.TempDir(), "data"),
+	base, serve, stderr := startServe(t, bin, "--seeds", "../../seeds", "--data", filepath.Join(t.TempDir(), "data"),
 		"--drain-delay", "60s", "--log-format", "json")
-	stdout, _ := serve.StdoutPipe()
-	var stderr bytes.Buffer
-	serve.Stderr = &stderr
-	if err := serve.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer serve.Process.Kill()
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if m := regexp.MustCompile(`http://(\S+)/`).FindStringSubmatch(sc.Text()); m != nil {
-				addr <- m[1]
-			}
-		}
-	}()
-	var base string
-	select {
-	case a := <-addr:
-		base = "http://" + a
-	case <-time.After(60 * time.Second):
-		t.Fatalf("vigie serve did not become ready; stderr:\n%s", stderr.String())
-	}
 	status := func(path string) int {
 		res, err := http.Get(base + path)
 		if err != nil {

@@ -21,12 +21,12 @@ import (
 )
 
 // startServe runs "vigie serve" on a free port and returns its base URL.
-func startServe(t *testing.T, bin string, args ...string) (string, *exec.Cmd) {
+func startServe(t *testing.T, bin string, args ...string) (string, *exec.Cmd, *bytes.Buffer) {
 	t.Helper()
 	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
 	stdout, _ := cmd.StdoutPipe()
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	stderr := &bytes.Buffer{} // read it only once the process has exited
+	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -45,11 +45,11 @@ func startServe(t *testing.T, bin string, args ...string) (string, *exec.Cmd) {
 	}()
 	select {
 	case a := <-addr:
-		return "http://" + a, cmd
+		return "http://" + a, cmd, stderr
 	case <-time.After(60 * time.Second):
 		t.Fatalf("vigie serve did not start; stderr:\n%s", stderr.String())
 	}
-	return "", nil
+	return "", nil, nil
 }
 
 // getJSON fetches a URL and decodes its JSON body.
@@ -173,7 +173,7 @@ func TestKilledIndexAndHotReload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	base, _ := startServe(t, bin, "--data", data, "--seeds", seeds, "--reload-interval", "500ms")
+	base, _, _ := startServe(t, bin, "--data", data, "--seeds", seeds, "--reload-interval", "500ms")
 	if g := liveGeneration(t, base); g != first {
 		t.Fatalf("serving %s, want %s", g, first)
 	}
@@ -218,9 +218,14 @@ func TestKilledIndexAndHotReload(t *testing.T) {
 		// seeds' generation.
 		cur, err := indexer.Current(data)
 		if err == nil && cur != first {
+			// CURRENT names a generation only once its manifest is written:
+			// it must open, with the big corpus's documents.
 			gen, oerr := indexer.Open(data)
-			if oerr != nil || len(gen.Manifest.Documents) != 3000 {
-				t.Fatalf("after SIGKILL at %s: CURRENT = %s is not a complete generation (%v)", delay, cur, oerr)
+			if oerr != nil {
+				t.Fatalf("after SIGKILL at %s: CURRENT = %s does not open: %v", delay, cur, oerr)
+			}
+			if n := len(gen.Manifest.Documents); n < 1000 {
+				t.Fatalf("after SIGKILL at %s: CURRENT = %s has %d documents, not the big corpus", delay, cur, n)
 			}
 			gen.Close()
 			t.Logf("build switched generations before its kill at %s: machine faster than expected", delay)
@@ -274,7 +279,7 @@ func TestKilledIndexAndHotReload(t *testing.T) {
 	if out, err := exec.Command(bin, "index", "--seeds", seeds, "--data", data2).CombinedOutput(); err != nil {
 		t.Fatalf("vigie index: %v\n%s", err, out)
 	}
-	base2, serve2 := startServe(t, bin, "--data", data2, "--seeds", seeds, "--reload-interval", "0")
+	base2, serve2, _ := startServe(t, bin, "--data", data2, "--seeds", seeds, "--reload-interval", "0")
 	old := liveGeneration(t, base2)
 	if err := os.WriteFile(filepath.Join(seeds, "new.txt"), []byte("Hot reload\n\nThe zeppelin inspection regime is new in this generation.\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -373,7 +378,7 @@ func TestAdminReindexEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("VIGIE_ADMIN_TOKEN", "tok-123")
-	base, _ := startServe(t, bin, "--data", data, "--seeds", seeds, "--reload-interval", "0")
+	base, _, _ := startServe(t, bin, "--data", data, "--seeds", seeds, "--reload-interval", "0")
 	old := liveGeneration(t, base)
 	if err := os.WriteFile(filepath.Join(seeds, "b.txt"), []byte("Bravo\n\nThe quokka protection treaty is added by the admin reindex.\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -429,7 +434,7 @@ func TestAdminReindexEndToEnd(t *testing.T) {
 
 	// Without the token, the endpoint does not exist.
 	t.Setenv("VIGIE_ADMIN_TOKEN", "")
-	base2, _ := startServe(t, bin, "--data", data, "--seeds", seeds)
+	base2, _, _ := startServe(t, bin, "--data", data, "--seeds", seeds)
 	res, err := http.Post(base2+"/api/v1/admin/reindex", "", nil)
 	if err != nil {
 		t.Fatal(err)
