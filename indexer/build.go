@@ -424,7 +424,11 @@ func (b *builder) flush() error {
 	if err := b.idx.Batch(b.batch); err != nil {
 		return fmt.Errorf("index batch: %w", err)
 	}
-	b.batch.Reset()
+	// A new batch, not Reset: scorch's Batch can return while its analysis
+	// goroutine is still ranging over the batch's operations (when deletes
+	// follow the last update), and Reset would write that map under it
+	// (found by the race detector in TestIncrementalBuild).
+	b.batch = b.idx.NewBatch()
 	return nil
 }
 
