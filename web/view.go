@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/json"
 	"html/template"
 	"net/url"
 	"slices"
@@ -249,37 +248,19 @@ func docHref(docID, passageID string, st *state) string {
 	return h
 }
 
-// extras are the result fields that issue 4 adds to search.Result and
-// search.Hit ("did you mean", fuzzy retry, twin passages). They are read
-// from the JSON encoding of the result, whose field names are the API's
-// contract, so the page shows them as soon as the search package fills
-// them, without a change here.
-//
-// TODO(issue 4): once search.Result has Suggestion and Fuzzy and
-// search.Hit has Twin, read them directly in newSearchView and delete
-// this.
+// extras are the result fields for "did you mean", the fuzzy retry and
+// twin passages, taken from a search result.
 type extras struct {
-	Suggestion string `json:"suggestion"`
-	Fuzzy      bool   `json:"fuzzy"`
-	Hits       []struct {
-		Twin *struct {
-			ID      string `json:"id"`
-			DocID   string `json:"doc_id"`
-			Lang    string `json:"lang"`
-			Title   string `json:"title"`
-			Heading string `json:"heading"`
-			Text    string `json:"text"`
-		} `json:"twin"`
-	} `json:"hits"`
+	Suggestion string
+	Fuzzy      bool
+	Twins      []*search.Twin // by hit, nil where a hit has none
 }
 
-// readExtras decodes the optional fields from a result (any value that
-// encodes like search.Result); a result without them gives zero values.
-func readExtras(res any) extras {
-	var x extras
-	b, err := json.Marshal(res)
-	if err == nil {
-		_ = json.Unmarshal(b, &x)
+// readExtras takes the optional fields of a result.
+func readExtras(res *search.Result) extras {
+	x := extras{Suggestion: res.Suggestion, Fuzzy: res.Fuzzy, Twins: make([]*search.Twin, len(res.Hits))}
+	for i := range res.Hits {
+		x.Twins[i] = res.Hits[i].Twin
 	}
 	return x
 }
@@ -290,11 +271,10 @@ func fillExtras(v *searchView, st state, x extras) {
 	if s := strings.TrimSpace(x.Suggestion); s != "" && s != strings.TrimSpace(st.Q) {
 		v.Suggestion, v.SuggestionHref = s, st.withQuery(s).href()
 	}
-	for i, h := range x.Hits {
-		if i >= len(v.Hits) || h.Twin == nil || h.Twin.Text == "" {
+	for i, t := range x.Twins {
+		if i >= len(v.Hits) || t == nil || t.Text == "" {
 			continue
 		}
-		t := h.Twin
 		v.Hits[i].Twin = &twinView{Lang: t.Lang, Title: t.Title, Heading: t.Heading, Text: clip(t.Text, 400),
 			Href: docHref(t.DocID, t.ID, &st)}
 	}
