@@ -408,24 +408,11 @@ func (h *htmlWriter) table(n *html.Node) {
 		}
 	}
 	for _, r := range rows {
-		var parts []string
+		cells := make([]string, len(r))
 		for ci, c := range r {
-			t := cellText(c)
-			if t == "" {
-				continue
-			}
-			if ci < len(header) && header[ci] != "" {
-				sep := " "
-				if strings.HasPrefix(t, "•") {
-					sep = "\n"
-				}
-				t = header[ci] + ":" + sep + t
-			}
-			parts = append(parts, t)
+			cells[ci] = cellText(c)
 		}
-		if len(parts) > 0 {
-			h.w.add(Paragraph, 0, strings.Join(parts, "\n"))
-		}
+		h.w.add(Paragraph, 0, tableRowText(header, cells)) // add skips an empty row
 	}
 }
 

@@ -127,6 +127,27 @@ func (w *mdWriter) add(kind BlockKind, level int, text string) {
 	w.blocks = append(w.blocks, Block{Kind: kind, Level: level, Start: start, End: w.b.Len()})
 }
 
+// tableRowText renders a table row (cells already clean text) as lines
+// "Header: cell"; a cell holding a list starts on its own line. Empty cells
+// are left out.
+func tableRowText(header, cells []string) string {
+	var parts []string
+	for ci, c := range cells {
+		if c == "" {
+			continue
+		}
+		if ci < len(header) && header[ci] != "" {
+			sep := " "
+			if strings.HasPrefix(c, "•") {
+				sep = "\n"
+			}
+			c = header[ci] + ":" + sep + c
+		}
+		parts = append(parts, c)
+	}
+	return strings.Join(parts, "\n")
+}
+
 func splitTableRow(l string) []string {
 	l = strings.TrimSpace(l)
 	l = strings.TrimPrefix(l, "|")
@@ -231,22 +252,11 @@ func parseMarkdown(body string) (title, text string, blocks []Block) {
 				rows = rows[2:]
 			}
 			for _, r := range rows {
-				var parts []string
-				for ci, c := range splitTableRow(r) {
-					c = cleanInline(c)
-					if c == "" {
-						continue
-					}
-					if ci < len(header) && header[ci] != "" {
-						sep := " "
-						if strings.HasPrefix(c, "•") {
-							sep = "\n"
-						}
-						c = header[ci] + ":" + sep + c
-					}
-					parts = append(parts, c)
+				var cells []string
+				for _, c := range splitTableRow(r) {
+					cells = append(cells, cleanInline(c))
 				}
-				w.add(Paragraph, 0, strings.Join(parts, "\n"))
+				w.add(Paragraph, 0, tableRowText(header, cells))
 			}
 			continue
 		}
