@@ -12,7 +12,7 @@
 //     (headings, paragraphs, list items, table rows) with byte offsets into
 //     its text; jsonl.go reads one document per line of a JSON Lines file;
 //   - split.go groups blocks into [Passage] values a reader can cite;
-//   - analysis.go registers the English and French analyzers, which fold
+//   - analysis.go registers the lang.English and lang.French analyzers, which fold
 //     accents in a token filter so that highlight offsets stay exact;
 //   - build.go and store.go write an index generation next to the live one
 //     (incrementally: from a copy of the live one, re-analysing only new and

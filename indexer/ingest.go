@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/vigie/vigie/lang"
 )
 
 // Problem is a file, or part of one, that could not be used as given.
@@ -91,7 +93,7 @@ type ReadOptions struct {
 }
 
 // DefaultReadOptions are the limits used when none are given.
-var DefaultReadOptions = ReadOptions{MaxDocBytes: 64 << 20, DefaultLang: English}
+var DefaultReadOptions = ReadOptions{MaxDocBytes: 64 << 20, DefaultLang: lang.English}
 
 // ErrNoDocuments is returned when a corpus folder holds nothing usable.
 var ErrNoDocuments = errors.New("no usable documents")
@@ -507,17 +509,17 @@ func finish(doc *Document, rel string, given docMeta, givenName string, over *do
 		*d.dst = v
 	}
 	doc.Actors, doc.Forums = entityIDs(m.Actors), entityIDs(m.Forums)
-	switch l := validLang(m.Lang); {
+	switch l := lang.Parse(m.Lang); {
 	case l != "":
 		doc.Lang = l
 	case m.Lang != "":
 		issues = append(issues, issuef(KindLang, "%s lang %q is not en or fr; detecting", what[fromSide["lang"]], m.Lang))
 		fallthrough
 	default:
-		doc.Lang = DetectLang(doc.Text)
+		doc.Lang = lang.Detect(doc.Text)
 		if doc.Lang == "" {
 			doc.Lang = defaultLang
-			issues = append(issues, issuef(KindLang, "language not detected (too little English or French text); indexed as %q", defaultLang))
+			issues = append(issues, issuef(KindLang, "language not detected (too little lang.English or lang.French text); indexed as %q", defaultLang))
 		}
 	}
 	hasBody := false

@@ -12,6 +12,8 @@ import (
 	"path"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/vigie/vigie/lang"
 )
 
 // jsonlRecord is one line of a JSON Lines file: a document as Meilisearch
@@ -255,7 +257,7 @@ func idString(raw json.RawMessage) string {
 // ASCII letters, digits, '.', '_' and '-' kept as given, any other run of
 // characters (spaces, '/', '~') turned into one '-'.
 func idSlug(s string) string {
-	s = Fold(s)
+	s = lang.Fold(s)
 	var b strings.Builder
 	dash := false
 	for _, r := range s {

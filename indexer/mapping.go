@@ -3,6 +3,8 @@ package indexer
 import (
 	"strconv"
 
+	"github.com/vigie/vigie/lang"
+
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -34,7 +36,7 @@ const (
 
 // LangField returns the analysed field for a display field and language:
 // LangField("text", "fr") is "text_fr".
-func LangField(field, lang string) string { return field + "_" + lang }
+func LangField(field, lg string) string { return field + "_" + lg }
 
 // StoredFields are the fields a search loads for each hit.
 var StoredFields = []string{FieldDocID, FieldLang, FieldTitle, FieldHeading, FieldText, FieldOrdinal,
@@ -91,12 +93,12 @@ func NewMapping() mapping.IndexMapping {
 	p.AddFieldMappingsAt(FieldHeading, stored())
 	p.AddFieldMappingsAt(FieldText, stored())
 	p.AddFieldMappingsAt(FieldUpdated, stored())
-	for _, lang := range Languages {
-		a := AnalyzerFor(lang)
-		p.AddFieldMappingsAt(LangField(FieldTitle, lang), analysed(a, false))
-		p.AddFieldMappingsAt(LangField(FieldHeading, lang), analysed(a, true))
-		p.AddFieldMappingsAt(LangField(FieldText, lang), analysed(a, true))
-		p.AddFieldMappingsAt(LangField(FieldWords, lang), analysed(AnalyzerWords, false))
+	for _, l := range lang.Languages {
+		a := lang.AnalyzerFor(l)
+		p.AddFieldMappingsAt(LangField(FieldTitle, l), analysed(a, false))
+		p.AddFieldMappingsAt(LangField(FieldHeading, l), analysed(a, true))
+		p.AddFieldMappingsAt(LangField(FieldText, l), analysed(a, true))
+		p.AddFieldMappingsAt(LangField(FieldWords, l), analysed(lang.AnalyzerWords, false))
 	}
 	p.AddFieldMappingsAt(FieldOrdinal, number(true))
 	p.AddFieldMappingsAt(FieldStart, number(false))

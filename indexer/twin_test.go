@@ -7,22 +7,24 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vigie/vigie/lang"
+
 	"github.com/blevesearch/bleve/v2"
 )
 
 func TestPairDocuments(t *testing.T) {
-	doc := func(path, lang string) *Document { return &Document{ID: path, Path: path, Lang: lang} }
+	doc := func(path, lg string) *Document { return &Document{ID: path, Path: path, Lang: lg} }
 	docs := []*Document{
-		doc("laws/en/A-1.md", English), doc("laws/fr/A-1.md", French),
-		doc("laws/en/B-2.md", English), // no French version
-		doc("g/en/06_Protect-Data-at-Rest.md", English), doc("g/fr/06_Protection-des-données-inactives.md", French),
-		// Two French files share a number: no pairing by number.
-		doc("g/en/07_Transit.md", English), doc("g/fr/07_Transit-a.md", French), doc("g/fr/07_Transit-b.md", French),
-		// The folder says French, the text is English: not a version.
-		doc("x/en/C.md", English), doc("x/fr/C.md", English),
+		doc("laws/en/A-1.md", lang.English), doc("laws/fr/A-1.md", lang.French),
+		doc("laws/en/B-2.md", lang.English), // no lang.French version
+		doc("g/en/06_Protect-Data-at-Rest.md", lang.English), doc("g/fr/06_Protection-des-données-inactives.md", lang.French),
+		// Two lang.French files share a number: no pairing by number.
+		doc("g/en/07_Transit.md", lang.English), doc("g/fr/07_Transit-a.md", lang.French), doc("g/fr/07_Transit-b.md", lang.French),
+		// The folder says lang.French, the text is lang.English: not a version.
+		doc("x/en/C.md", lang.English), doc("x/fr/C.md", lang.English),
 		// Same name in different folders: not versions of each other.
-		doc("p/en/D.md", English), doc("q/fr/D.md", French),
-		doc("seeds/000.txt", English),
+		doc("p/en/D.md", lang.English), doc("q/fr/D.md", lang.French),
+		doc("seeds/000.txt", lang.English),
 	}
 	var got []string
 	for _, p := range pairDocuments(docs) {
@@ -44,8 +46,8 @@ func TestAlignPassages(t *testing.T) {
 		p("e1", "8 Disclosure", "(1) Personal information shall not be disclosed."),
 		p("e2", "8 Disclosure", "(2) It may be disclosed (a) for the purpose; (b) by law."),
 		p("e3", "9 Record", "A record is kept."),
-		p("e4", "10 English only", "Text."),
-		p("e5", "References", "A long list of references, in English, that takes some room."),
+		p("e4", "10 lang.English only", "Text."),
+		p("e5", "References", "A long list of references, in lang.English, that takes some room."),
 	}
 	fr := []Passage{
 		p("f0", "Objectif", "Protéger les données."),
@@ -64,7 +66,7 @@ func TestAlignPassages(t *testing.T) {
 		"e2": "f2", "f2": "e2",
 		"f3": "e2",             // "b)" is inside e2
 		"e3": "f4", "f4": "e3", // section 9: numbers, not ranks
-		"e5": "f6", // one English passage: the French passage holding the middle of the section
+		"e5": "f6", // one lang.English passage: the lang.French passage holding the middle of the section
 		"f5": "e5", "f6": "e5",
 	}
 	for k, v := range want {
@@ -73,7 +75,7 @@ func TestAlignPassages(t *testing.T) {
 		}
 	}
 	if _, ok := out["e4"]; ok {
-		t.Error("a section missing in French got a twin")
+		t.Error("a section missing in lang.French got a twin")
 	}
 }
 

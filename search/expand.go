@@ -4,8 +4,9 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/vigie/vigie/lang"
+
 	"github.com/vigie/vigie/entity"
-	"github.com/vigie/vigie/indexer"
 )
 
 // maxEntityWords is the longest run of query words looked up as one name
@@ -85,8 +86,8 @@ func plausibleName(w string) bool {
 	if !strings.ContainsFunc(w, unicode.IsLower) {
 		return true
 	}
-	for _, lang := range indexer.Languages {
-		if len(indexer.Terms(indexer.AnalyzerFor(lang), w)) == 0 {
+	for _, lg := range lang.Languages {
+		if len(lang.Terms(lang.AnalyzerFor(lg), w)) == 0 {
 			return false
 		}
 	}

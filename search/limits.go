@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/vigie/vigie/lang"
 
-	"github.com/vigie/vigie/indexer"
+	"github.com/blevesearch/bleve/v2/search/query"
 )
 
 // Limits bound the work one request may ask for. A request beyond a limit
@@ -237,7 +237,7 @@ func tokenCount(analyzer, text string) int {
 	if analyzer == "" {
 		return len(strings.Fields(text))
 	}
-	a, err := indexer.Analyzer(analyzer)
+	a, err := lang.Analyzer(analyzer)
 	if err != nil {
 		return len(strings.Fields(text))
 	}

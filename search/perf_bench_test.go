@@ -7,6 +7,8 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/vigie/vigie/lang"
+
 	"github.com/blevesearch/bleve/v2"
 
 	"github.com/vigie/vigie/indexer"
@@ -25,7 +27,7 @@ import (
 func lawsSearcher(b *testing.B, every int) *Searcher {
 	b.Helper()
 	root := testutil.Corpus(b, "laws-canada")
-	names, err := os.ReadDir(filepath.Join(root, indexer.English))
+	names, err := os.ReadDir(filepath.Join(root, lang.English))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -35,15 +37,15 @@ func lawsSearcher(b *testing.B, every int) *Searcher {
 		if i%every != 0 {
 			continue
 		}
-		for _, lang := range indexer.Languages {
-			raw, err := os.ReadFile(filepath.Join(root, lang, n.Name()))
+		for _, lg := range lang.Languages {
+			raw, err := os.ReadFile(filepath.Join(root, lg, n.Name()))
 			if err != nil {
 				b.Fatal(err)
 			}
-			if err := os.MkdirAll(filepath.Join(dir, lang), 0o755); err != nil {
+			if err := os.MkdirAll(filepath.Join(dir, lg), 0o755); err != nil {
 				b.Fatal(err)
 			}
-			if err := os.WriteFile(filepath.Join(dir, lang, n.Name()), raw, 0o644); err != nil {
+			if err := os.WriteFile(filepath.Join(dir, lg, n.Name()), raw, 0o644); err != nil {
 				b.Fatal(err)
 			}
 		}

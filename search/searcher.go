@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/vigie/vigie/lang"
+
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
 
@@ -135,7 +137,7 @@ type Result struct {
 // Labeler names facet values (entity ids) in a language. *entity.Gazetteer
 // is one.
 type Labeler interface {
-	Label(id, lang string) string
+	Label(id, lg string) string
 }
 
 // Options configure a Searcher.
@@ -439,7 +441,7 @@ func (s *Searcher) validate(r *Request) error {
 					vals[i] = id
 				}
 			case FacetLang:
-				if v != indexer.English && v != indexer.French {
+				if v != lang.English && v != lang.French {
 					return inputErrorf("lang %q: want en or fr", v)
 				}
 			case FacetYear:

@@ -1,4 +1,4 @@
-package indexer
+package lang
 
 import (
 	"fmt"
@@ -12,7 +12,7 @@ import (
 	"github.com/blevesearch/bleve/v2/registry"
 )
 
-// Analyzer names registered with bleve by this package.
+// Analyzer names registered with bleve when the package is imported.
 const (
 	// AnalyzerEN: unicode words, apostrophes normalised, possessive 's
 	// dropped, lower case, English stop words, accents folded, Porter stem.
@@ -47,7 +47,7 @@ type foldFilter struct{}
 
 func (foldFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 	for _, t := range in {
-		t.Term = foldBytes(t.Term)
+		t.Term = FoldBytes(t.Term)
 	}
 	return in
 }
@@ -57,7 +57,7 @@ type apostropheFilter struct{}
 
 func (apostropheFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 	for _, t := range in {
-		t.Term = normalizeApostrophes(t.Term)
+		t.Term = ApostrophesBytes(t.Term)
 	}
 	return in
 }
@@ -65,7 +65,7 @@ func (apostropheFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 func init() {
 	must := func(err error) {
 		if err != nil {
-			panic(fmt.Sprintf("indexer: register analysis: %v", err))
+			panic(fmt.Sprintf("lang: register analysis: %v", err))
 		}
 	}
 	must(registry.RegisterTokenFilter(foldFilterName, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
