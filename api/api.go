@@ -155,11 +155,22 @@ func NewRouter(h *Handle, opts Options) http.Handler {
 	return r
 }
 
-func (s *server) searcher() (*search.Searcher, error) {
-	if sr := s.h.Searcher(); sr != nil {
-		return sr, nil
+// GenerationHeader names, in every response read from an index, the
+// generation that answered it.
+const GenerationHeader = "X-Vigie-Generation"
+
+// view takes the live generation for one request (the caller releases
+// it) and names it in the response's GenerationHeader: everything the
+// response holds comes from that one generation.
+func (s *server) view(w http.ResponseWriter) (*search.View, error) {
+	sr := s.h.Searcher()
+	if sr == nil {
+		return nil, search.ErrUnavailable
 	}
-	return nil, search.ErrUnavailable
+	v := sr.Acquire()
+	name, _ := v.Generation()
+	w.Header().Set(GenerationHeader, name)
+	return v, nil
 }
 
 func (s *server) health(w http.ResponseWriter, r *http.Request) {
@@ -198,11 +209,12 @@ func intParam(r *http.Request, name string, def int) (int, error) {
 }
 
 func (s *server) search(w http.ResponseWriter, r *http.Request) {
-	sr, err := s.searcher()
+	sr, err := s.view(w)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
+	defer sr.Release()
 	qv := r.URL.Query()
 	req := search.Request{Query: qv.Get("q"), UI: uiLang(qv.Get("ui")), After: qv.Get("after"), Filters: map[string][]string{}}
 	if req.Page, err = intParam(r, "page", 1); err != nil {
@@ -213,7 +225,7 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	for _, name := range search.Facets {
+	for _, name := range indexer.FacetNames() {
 		for _, v := range qv[name] {
 			for _, part := range strings.Split(v, ",") {
 				if part = strings.TrimSpace(part); part != "" {
@@ -245,11 +257,12 @@ func uiLang(v string) string {
 }
 
 func (s *server) facets(w http.ResponseWriter, r *http.Request) {
-	sr, err := s.searcher()
+	sr, err := s.view(w)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
+	defer sr.Release()
 	ctx, cancel := context.WithTimeout(r.Context(), s.opts.SearchTimeout)
 	defer cancel()
 	res, err := sr.Search(ctx, search.Request{UI: uiLang(r.URL.Query().Get("ui")), Size: 1})
@@ -295,11 +308,12 @@ func summarize(d indexer.DocInfo) docSummary {
 }
 
 func (s *server) documents(w http.ResponseWriter, r *http.Request) {
-	sr, err := s.searcher()
+	sr, err := s.view(w)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
+	defer sr.Release()
 	docs := sr.Documents()
 	out := make([]docSummary, 0, len(docs))
 	for _, d := range docs {
@@ -309,11 +323,12 @@ func (s *server) documents(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) document(w http.ResponseWriter, r *http.Request) {
-	sr, err := s.searcher()
+	sr, err := s.view(w)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
+	defer sr.Release()
 	ctx, cancel := context.WithTimeout(r.Context(), s.opts.SearchTimeout)
 	defer cancel()
 	info, passages, err := sr.Document(ctx, chi.URLParam(r, "id"))
@@ -328,11 +343,12 @@ func (s *server) document(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) passage(w http.ResponseWriter, r *http.Request) {
-	sr, err := s.searcher()
+	sr, err := s.view(w)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
+	defer sr.Release()
 	ctx, cancel := context.WithTimeout(r.Context(), s.opts.SearchTimeout)
 	defer cancel()
 	p, err := sr.Passage(ctx, chi.URLParam(r, "id"))

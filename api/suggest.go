@@ -21,11 +21,12 @@ const maxSuggestQuery = 200
 // call on every keystroke: no index search, one binary search in a
 // structure built when the index was opened.
 func (s *server) suggest(w http.ResponseWriter, r *http.Request) {
-	sr, err := s.searcher()
+	sr, err := s.view(w)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
+	defer sr.Release()
 	qv := r.URL.Query()
 	q := qv.Get("q")
 	if len([]rune(q)) > maxSuggestQuery {

@@ -519,7 +519,7 @@ func finish(doc *Document, rel string, given docMeta, givenName string, over *do
 		doc.Lang = lang.Detect(doc.Text)
 		if doc.Lang == "" {
 			doc.Lang = defaultLang
-			issues = append(issues, issuef(KindLang, "language not detected (too little lang.English or lang.French text); indexed as %q", defaultLang))
+			issues = append(issues, issuef(KindLang, "language not detected (too little English or French text); indexed as %q", defaultLang))
 		}
 	}
 	hasBody := false

@@ -103,9 +103,11 @@ func NewMapping() mapping.IndexMapping {
 	p.AddFieldMappingsAt(FieldOrdinal, number(true))
 	p.AddFieldMappingsAt(FieldStart, number(false))
 	p.AddFieldMappingsAt(FieldEnd, number(false))
-	p.AddFieldMappingsAt(FieldActors, keywordField(true))
-	p.AddFieldMappingsAt(FieldForums, keywordField(true))
-	p.AddFieldMappingsAt(FieldYears, keywordField(true))
+	for _, f := range Facets {
+		if f.Field != FieldLang { // also a stored display field, above
+			p.AddFieldMappingsAt(f.Field, keywordField(true))
+		}
+	}
 	p.AddFieldMappingsAt(FieldDocYear, keywordField(false))
 	m.DefaultMapping = p
 	return m
@@ -135,18 +137,13 @@ func record(p *Passage, doc *Document) map[string]interface{} {
 	if y := doc.Year(); y > 0 {
 		r[FieldDocYear] = itoa(y)
 	}
-	if len(p.Actors) > 0 {
-		r[FieldActors] = p.Actors
-	}
-	if len(p.Forums) > 0 {
-		r[FieldForums] = p.Forums
-	}
-	if len(p.Years) > 0 {
-		ys := make([]string, len(p.Years))
-		for i, y := range p.Years {
-			ys[i] = itoa(y)
+	for _, f := range Facets {
+		if f.Field == FieldLang {
+			continue // one value, written above
 		}
-		r[FieldYears] = ys
+		if vs := f.Values(p); len(vs) > 0 {
+			r[f.Field] = vs
+		}
 	}
 	return r
 }

@@ -39,7 +39,7 @@ type twinKey struct{ dir, name string }
 // reLeadingNumber reads the number that starts a file name ("06_…").
 var reLeadingNumber = regexp.MustCompile(`^([0-9]+)[_\-. ]`)
 
-// pairDocuments returns the lang.English/lang.French document pairs of docs.
+// pairDocuments returns the English/French document pairs of docs.
 func pairDocuments(docs []*Document) [][2]*Document {
 	byName := map[twinKey]*[2]*Document{}
 	byNumber := map[twinKey]*[2]*Document{}

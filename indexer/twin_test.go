@@ -16,11 +16,11 @@ func TestPairDocuments(t *testing.T) {
 	doc := func(path, lg string) *Document { return &Document{ID: path, Path: path, Lang: lg} }
 	docs := []*Document{
 		doc("laws/en/A-1.md", lang.English), doc("laws/fr/A-1.md", lang.French),
-		doc("laws/en/B-2.md", lang.English), // no lang.French version
+		doc("laws/en/B-2.md", lang.English), // no French version
 		doc("g/en/06_Protect-Data-at-Rest.md", lang.English), doc("g/fr/06_Protection-des-données-inactives.md", lang.French),
-		// Two lang.French files share a number: no pairing by number.
+		// Two French files share a number: no pairing by number.
 		doc("g/en/07_Transit.md", lang.English), doc("g/fr/07_Transit-a.md", lang.French), doc("g/fr/07_Transit-b.md", lang.French),
-		// The folder says lang.French, the text is lang.English: not a version.
+		// The folder says French, the text is English: not a version.
 		doc("x/en/C.md", lang.English), doc("x/fr/C.md", lang.English),
 		// Same name in different folders: not versions of each other.
 		doc("p/en/D.md", lang.English), doc("q/fr/D.md", lang.French),
@@ -66,7 +66,7 @@ func TestAlignPassages(t *testing.T) {
 		"e2": "f2", "f2": "e2",
 		"f3": "e2",             // "b)" is inside e2
 		"e3": "f4", "f4": "e3", // section 9: numbers, not ranks
-		"e5": "f6", // one lang.English passage: the lang.French passage holding the middle of the section
+		"e5": "f6", // one English passage: the French passage holding the middle of the section
 		"f5": "e5", "f6": "e5",
 	}
 	for k, v := range want {

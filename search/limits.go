@@ -246,8 +246,8 @@ func tokenCount(analyzer, text string) int {
 
 // countPrefix counts the indexed terms of field starting with prefix, up
 // to limit.
-func (s *Searcher) countPrefix(field, prefix string, limit int) (int, error) {
-	d, err := s.alias.FieldDictPrefix(field, []byte(prefix))
+func (s *View) countPrefix(field, prefix string, limit int) (int, error) {
+	d, err := s.sn.gen.Index.FieldDictPrefix(field, []byte(prefix))
 	if err != nil {
 		return 0, fmt.Errorf("dictionary of %s: %w", field, err)
 	}

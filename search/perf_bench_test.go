@@ -57,7 +57,7 @@ func lawsSearcher(b *testing.B, every int) *Searcher {
 func mixRequest(q loadgen.Query) Request {
 	v := q.Values()
 	r := Request{Query: v.Get("q"), Filters: map[string][]string{}}
-	for _, name := range Facets {
+	for _, name := range indexer.FacetNames() {
 		r.Filters[name] = append(r.Filters[name], v[name]...)
 	}
 	if v.Get("page") != "" {
@@ -116,6 +116,8 @@ func BenchmarkSearchMix(b *testing.B) {
 // highlights), then with the four facets, and finally the whole Search.
 func BenchmarkBroadCost(b *testing.B) {
 	s := lawsSearcher(b, 20)
+	view := s.Acquire()
+	defer view.Release()
 	ctx := context.Background()
 	for _, word := range []string{"minister", "ministre"} {
 		text := textQuery(plan{q: Parse(word)}, false)
@@ -140,11 +142,11 @@ func BenchmarkBroadCost(b *testing.B) {
 					}
 					req.IncludeLocations = st.highlightFields
 					if st.facets {
-						for _, name := range Facets {
-							req.AddFacet(name, bleve.NewFacetRequest(facetField[name], facetSize[name]))
+						for _, f := range indexer.Facets {
+							req.AddFacet(f.Name, bleve.NewFacetRequest(f.Field, f.Size))
 						}
 					}
-					if _, err := s.alias.SearchInContext(ctx, req); err != nil {
+					if _, err := view.sn.gen.Index.SearchInContext(ctx, req); err != nil {
 						b.Fatal(err)
 					}
 				}

@@ -312,8 +312,7 @@ func (s *suggester) suggest(text, lg string, n int) []Suggestion {
 // ("en", "fr", or "" for both): words of the corpus, entity names and
 // document titles, best first. It works from a structure built when the
 // generation was opened: no index search.
-func (s *Searcher) Suggest(text, lg string, n int) ([]Suggestion, error) {
-	defer s.hold()()
+func (s *View) Suggest(text, lg string, n int) ([]Suggestion, error) {
 	if lg != "" && lg != lang.English && lg != lang.French {
 		return nil, inputErrorf("lang %q: want en, fr or nothing", lg)
 	}
@@ -323,9 +322,7 @@ func (s *Searcher) Suggest(text, lg string, n int) ([]Suggestion, error) {
 	if !utf8.ValidString(text) {
 		text = strings.ToValidUTF8(text, " ")
 	}
-	s.mu.RLock()
-	v := s.vocab
-	s.mu.RUnlock()
+	v := s.sn.vocab.Load()
 	if v == nil {
 		return []Suggestion{}, nil
 	}

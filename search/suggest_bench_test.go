@@ -41,7 +41,7 @@ func benchSuggest(b *testing.B, sg *suggester) {
 // BenchmarkSuggestSeeds: completions over the seeds' index.
 func BenchmarkSuggestSeeds(b *testing.B) {
 	s := openCorpus(b, "../seeds")
-	benchSuggest(b, s.vocab.sugg)
+	benchSuggest(b, s.live.vocab.Load().sugg)
 }
 
 var lawsVocab struct {

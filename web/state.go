@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/vigie/vigie/indexer"
 	"github.com/vigie/vigie/search"
 )
 
@@ -16,9 +17,8 @@ const maxPage = 1000
 // pageSize is the number of hits per result page.
 const pageSize = 10
 
-// facetOrder is the order facets are shown in: language first, the most
-// used filter of a bilingual corpus.
-var facetOrder = []string{search.FacetLang, search.FacetActor, search.FacetForum, search.FacetYear}
+// facetOrder is the order facets are shown in: the registry's.
+var facetOrder = indexer.FacetNames()
 
 // state is what a result page's URL says: query, filters, page and
 // interface language. Every link of a page is the state with one change.

@@ -17,6 +17,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vigie/vigie/indexer"
+	"github.com/vigie/vigie/lang"
 	"github.com/vigie/vigie/search"
 )
 
@@ -168,18 +170,17 @@ func (h *handler) newPage(w http.ResponseWriter, r *http.Request, title string) 
 // labels for actors and forums, language names, year ranges.
 func (h *handler) labeler(ui string) func(facet, value string) string {
 	return func(facet, value string) string {
-		switch facet {
-		case search.FacetLang:
-			if value == "en" || value == "fr" {
-				return tr(ui, "lang."+value)
-			}
-		case search.FacetActor, search.FacetForum:
+		f, _ := indexer.FacetNamed(facet)
+		switch f.Kind {
+		case indexer.FacetLang:
+			return lang.Label(value, ui)
+		case indexer.FacetEntity:
 			if h.opts.Labels != nil {
 				if l := h.opts.Labels.Label(value, ui); l != "" {
 					return l
 				}
 			}
-		case search.FacetYear:
+		case indexer.FacetYear:
 			if a, b, ok := strings.Cut(value, ".."); ok {
 				return strings.TrimSpace(a) + "–" + strings.TrimSpace(b)
 			}

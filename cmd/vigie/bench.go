@@ -355,7 +355,7 @@ func benchOverheadOf(ctx context.Context, s *search.Searcher, qs []loadgen.Query
 func benchRequest(q loadgen.Query) (search.Request, error) {
 	v := q.Values()
 	r := search.Request{Query: v.Get("q"), UI: v.Get("ui"), Filters: map[string][]string{}}
-	for _, name := range search.Facets {
+	for _, name := range indexer.FacetNames() {
 		for _, s := range v[name] {
 			r.Filters[name] = append(r.Filters[name], strings.Split(s, ",")...)
 		}

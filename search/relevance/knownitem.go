@@ -145,7 +145,7 @@ func RunKnownItems(ctx context.Context, s *search.Searcher, items []KnownItem) (
 func rankOf(ctx context.Context, s *search.Searcher, q, lg, doc, num string) (int, error) {
 	req := search.Request{Query: q, Size: Cutoff}
 	if lg != "" {
-		req.Filters = map[string][]string{search.FacetLang: {lg}}
+		req.Filters = map[string][]string{"lang": {lg}}
 	}
 	res, err := s.Search(ctx, req)
 	if err != nil {
