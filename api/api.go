@@ -115,7 +115,7 @@ func NewRouter(h *Handle, opts Options) http.Handler {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	if opts.SearchTimeout <= 0 {
-		opts.SearchTimeout = 2 * time.Second
+		opts.SearchTimeout = search.DefaultTimeout
 	}
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = DefaultMaxBodyBytes
@@ -134,11 +134,7 @@ func NewRouter(h *Handle, opts Options) http.Handler {
 	r.MethodNotAllowed(s.methodNotAllowed)
 
 	// The web interface: the search page, documents and their assets.
-	ui := web.New(h.Searcher, web.Options{Logger: opts.Logger, SearchTimeout: opts.SearchTimeout, Labels: opts.Labels})
-	r.Handle("/", ui)
-	r.Handle("/documents", ui)
-	r.Handle("/documents/*", ui)
-	r.Handle("/static/*", ui)
+	web.New(h.Searcher, web.Options{Logger: opts.Logger, SearchTimeout: opts.SearchTimeout, Labels: opts.Labels}).Mount(r)
 	r.Get("/healthz", s.health)
 	r.Get("/readyz", s.ready)
 	r.Method(http.MethodGet, "/metrics", s.metrics.Handler())

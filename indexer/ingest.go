@@ -240,7 +240,7 @@ func ReadDir(ctx context.Context, root string, opts ReadOptions) ([]*Document, [
 func (r *reader) read(ctx context.Context, src source, emit func(entry) error) error {
 	if src.size > r.opts.MaxDocBytes && formatOf(src.rel) != fmtJSONL {
 		// Decided from the size alone: the file is never read.
-		r.problem(src.rel, 0, KindTooLarge, fmt.Sprintf("%s is larger than the %s limit (--max-doc-size)", byteSize(src.size), byteSize(r.opts.MaxDocBytes)), true)
+		r.problem(src.rel, 0, KindTooLarge, fmt.Sprintf("%s is larger than the %s document size limit", byteSize(src.size), byteSize(r.opts.MaxDocBytes)), true)
 		return nil
 	}
 	side, sideRaw, sideWarn := r.sidecar(src.rel)
@@ -265,7 +265,7 @@ func (r *reader) read(ctx context.Context, src source, emit func(entry) error) e
 		return nil
 	}
 	if int64(len(raw)) > r.opts.MaxDocBytes {
-		r.problem(src.rel, 0, KindTooLarge, fmt.Sprintf("larger than the %s limit (--max-doc-size)", byteSize(r.opts.MaxDocBytes)), true)
+		r.problem(src.rel, 0, KindTooLarge, fmt.Sprintf("larger than the %s document size limit", byteSize(r.opts.MaxDocBytes)), true)
 		return nil
 	}
 	hash := contentHash(raw, sideRaw)

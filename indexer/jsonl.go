@@ -63,7 +63,7 @@ func (r *reader) readJSONL(ctx context.Context, src source, side *docMeta, sideR
 		}
 		eof := errors.Is(err, io.EOF)
 		if tooLong {
-			r.problem(src.rel, n, KindTooLarge, fmt.Sprintf("line longer than the %s limit (--max-doc-size)", byteSize(r.opts.MaxDocBytes)), true)
+			r.problem(src.rel, n, KindTooLarge, fmt.Sprintf("line longer than the %s document size limit", byteSize(r.opts.MaxDocBytes)), true)
 		} else if e, ok := r.jsonlLine(src.rel, n, line, &pendingID, defaults, sideRaw); ok {
 			usable++
 			if err := emit(e); err != nil {

@@ -24,6 +24,10 @@ import (
 	"github.com/vigie/vigie/search/lexicon"
 )
 
+// DefaultTimeout is the time limit of one search unless the server is
+// told otherwise.
+const DefaultTimeout = 2 * time.Second
+
 var (
 	// ErrNotFound is returned for an unknown document or passage id.
 	ErrNotFound = errors.New("not found")
