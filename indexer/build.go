@@ -273,7 +273,7 @@ func fingerprint(opts Options) string {
 // sourcePath is the file a document came from: its path without the
 // "#L12" line anchor of a JSON Lines record.
 func sourcePath(p string) string {
-	if i := strings.LastIndex(p, "#L"); i > 0 && formatOf(p[:i]) == fmtJSONL {
+	if i := strings.LastIndex(p, "#L"); i > 0 && isJSONL(p[:i]) {
 		return p[:i]
 	}
 	return p

@@ -183,14 +183,14 @@ func (r *reader) jsonlLine(rel string, n int, line []byte, pendingID *string, de
 		return e, true
 	}
 	var body string
-	var format int
+	var format format
 	switch {
 	case strings.TrimSpace(rec.Markdown) != "":
-		body, format = rec.Markdown, fmtMarkdown
+		body, format = rec.Markdown, markdownFormat{}
 	case strings.TrimSpace(rec.HTML) != "":
-		body, format = rec.HTML, fmtHTML
+		body, format = rec.HTML, htmlFormat{}
 	case strings.TrimSpace(rec.Text) != "":
-		body, format = rec.Text, fmtText
+		body, format = rec.Text, textFormat{}
 	default:
 		return skip(KindNoText, "no text: give one of the fields text, markdown or html")
 	}
@@ -200,10 +200,10 @@ func (r *reader) jsonlLine(rel string, n int, line []byte, pendingID *string, de
 	src := normalizeText(body)
 	doc := &Document{ID: base, Path: where, Hash: hash}
 	given := defaults
-	switch format {
-	case fmtMarkdown:
+	switch format.(type) {
+	case markdownFormat:
 		doc.Title, doc.Text, doc.Blocks = parseMarkdown(src)
-	case fmtHTML:
+	case htmlFormat:
 		page, err := parseHTML(src)
 		if err != nil {
 			return skip(KindBadJSON, "html: cannot parse")
