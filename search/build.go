@@ -11,17 +11,6 @@ import (
 	"github.com/vigie/vigie/indexer"
 )
 
-// Field weights: a match in a heading or title says more about a passage
-// than one in its body.
-const (
-	boostText    = 1.0
-	boostHeading = 2.0
-	boostTitle   = 1.5
-	// boostEntity weighs a match through the gazetteer (another form or
-	// language of the name typed) below a match of the words themselves.
-	boostEntity = 0.6
-)
-
 // plan is a parsed query with what expansion adds to it: translations of
 // runs of words into the other language, spelling variants and, on a
 // fuzzy retry, close words from the index's vocabulary.
@@ -174,7 +163,7 @@ func (p plan) spanQuery(sp span, lg string, mult float64) query.Query {
 			if c := termQuery(Term{Text: tr.Text, Phrase: true}, lg, boost); c != nil {
 				alts = append(alts, c)
 			}
-			boost /= 2
+			boost *= boostTranslateWords
 		}
 		if c := termQuery(Term{Text: tr.Text}, lg, boost); c != nil {
 			alts = append(alts, c)

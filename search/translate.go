@@ -9,11 +9,6 @@ import (
 	"github.com/vigie/vigie/search/lexicon"
 )
 
-// boostTranslate weighs a match through the lexicon (the query's words in
-// the other language) below a match of the words typed; each translation's
-// own weight (its confidence in the lexicon) multiplies it.
-const boostTranslate = 0.2
-
 // span is a run of query groups [from, to) that the lexicon translates
 // into another language as one term: "international law" → "droit
 // international", "data at rest" → "données inactives".

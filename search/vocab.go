@@ -177,11 +177,6 @@ func normWord(w string) string {
 const (
 	// fuzzyBelow: a query with fewer hits is retried with fuzzy matching.
 	fuzzyBelow = 3
-	// boostFuzzy weighs a close word below the rare word typed.
-	boostFuzzy = 0.4
-	// boostVariant weighs a spelling variant ("organisation" for
-	// "organization") just below the word typed.
-	boostVariant = 0.9
 	// maxClose is the most close words matched for one typed word.
 	maxClose = 4
 )
@@ -306,7 +301,7 @@ func (v *vocabulary) fuzzyVariants(q Query) map[string]map[string][]variant {
 				// A rare word that exists keeps the lead.
 				boost := boostFuzzy
 				if df == 0 {
-					boost = 1 - 0.2*float64(c.dist)
+					boost = 1 - boostPerEdit*float64(c.dist)
 				}
 				addVariant(out, lg, w, variant{word: c.word, boost: boost})
 			}
