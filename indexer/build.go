@@ -59,7 +59,7 @@ var ErrProblems = errors.New("problems found in the corpus (strict mode)")
 // pipelineVersion changes whenever reading, splitting or the index mapping
 // changes what a document becomes, so that incremental builds do not keep
 // passages made by older code.
-const pipelineVersion = "vigie-pipeline-2"
+const pipelineVersion = "vigie-pipeline-3" // 3: one fold (NFKD) and Unicode lower case for every layer
 
 // Progress is how far a build has got.
 type Progress struct {

@@ -19,6 +19,8 @@ const (
 	FacetEntity
 	// FacetYear values are years; a filter may give a range "2013..2016".
 	FacetYear
+	// FacetTerms values are any keyword, filtered and shown as they are.
+	FacetTerms
 )
 
 // Facet declares one facet, once, for every layer: the index mapping and

@@ -42,6 +42,10 @@ func LangField(field, lg string) string { return field + "_" + lg }
 var StoredFields = []string{FieldDocID, FieldLang, FieldTitle, FieldHeading, FieldText, FieldOrdinal,
 	FieldStart, FieldEnd, FieldActors, FieldForums, FieldYears, FieldUpdated}
 
+// coreFields are the keyword fields every passage has, mapped and written
+// whatever the facets: a facet may count them (lang does).
+var coreFields = map[string]bool{FieldDocID: true, FieldLang: true}
+
 // NewMapping returns the index mapping: BM25 scoring, per-language text
 // fields with term vectors for highlighting, keyword fields for facets.
 func NewMapping() mapping.IndexMapping {
@@ -104,7 +108,7 @@ func NewMapping() mapping.IndexMapping {
 	p.AddFieldMappingsAt(FieldStart, number(false))
 	p.AddFieldMappingsAt(FieldEnd, number(false))
 	for _, f := range Facets {
-		if f.Field != FieldLang { // also a stored display field, above
+		if !coreFields[f.Field] { // mapped above
 			p.AddFieldMappingsAt(f.Field, keywordField(true))
 		}
 	}
@@ -138,7 +142,7 @@ func record(p *Passage, doc *Document) map[string]interface{} {
 		r[FieldDocYear] = itoa(y)
 	}
 	for _, f := range Facets {
-		if f.Field == FieldLang {
+		if coreFields[f.Field] {
 			continue // one value, written above
 		}
 		if vs := f.Values(p); len(vs) > 0 {

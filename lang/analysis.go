@@ -1,12 +1,13 @@
 package lang
 
 import (
+	"bytes"
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/lang/fr"
-	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/token/porter"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/registry"
@@ -29,6 +30,7 @@ const (
 	AnalyzerWords = "vigie_words"
 
 	foldFilterName       = "vigie_fold"
+	lowerFilterName      = "vigie_lower"
 	apostropheFilterName = "vigie_apostrophe"
 )
 
@@ -52,6 +54,35 @@ func (foldFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 	return in
 }
 
+// lowerFilter lower-cases terms with the Go library's Unicode rules.
+// bleve's to_lower filter rewrites terms in place and breaks on letters
+// whose lower case is longer than they are ("İ" → "i̇"), leaving invalid
+// UTF-8 in the term.
+type lowerFilter struct{}
+
+func (lowerFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
+	for _, t := range in {
+		t.Term = lowerBytes(t.Term)
+	}
+	return in
+}
+
+// lowerBytes is bytes.ToLower with an ASCII fast path that lower-cases in
+// place.
+func lowerBytes(b []byte) []byte {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return bytes.ToLower(b)
+		}
+	}
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return b
+}
+
 // apostropheFilter maps typographic apostrophes to ASCII in terms.
 type apostropheFilter struct{}
 
@@ -71,13 +102,16 @@ func init() {
 	must(registry.RegisterTokenFilter(foldFilterName, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
 		return foldFilter{}, nil
 	}))
+	must(registry.RegisterTokenFilter(lowerFilterName, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
+		return lowerFilter{}, nil
+	}))
 	must(registry.RegisterTokenFilter(apostropheFilterName, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
 		return apostropheFilter{}, nil
 	}))
-	must(registry.RegisterAnalyzer(AnalyzerEN, chain(apostropheFilterName, en.PossessiveName, lowercase.Name, en.StopName, foldFilterName, porter.Name)))
-	must(registry.RegisterAnalyzer(AnalyzerFR, chain(apostropheFilterName, lowercase.Name, fr.ElisionName, fr.StopName, foldFilterName, fr.LightStemmerName)))
-	must(registry.RegisterAnalyzer(AnalyzerFold, chain(lowercase.Name, foldFilterName)))
-	must(registry.RegisterAnalyzer(AnalyzerWords, chain(apostropheFilterName, lowercase.Name, fr.ElisionName)))
+	must(registry.RegisterAnalyzer(AnalyzerEN, chain(apostropheFilterName, en.PossessiveName, lowerFilterName, en.StopName, foldFilterName, porter.Name)))
+	must(registry.RegisterAnalyzer(AnalyzerFR, chain(apostropheFilterName, lowerFilterName, fr.ElisionName, fr.StopName, foldFilterName, fr.LightStemmerName)))
+	must(registry.RegisterAnalyzer(AnalyzerFold, chain(lowerFilterName, foldFilterName)))
+	must(registry.RegisterAnalyzer(AnalyzerWords, chain(apostropheFilterName, lowerFilterName, fr.ElisionName)))
 }
 
 // chain builds an analyzer constructor: the unicode tokenizer followed by

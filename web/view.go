@@ -154,7 +154,7 @@ const facetsShown = 8
 // so that submitting the form never drops a filter silently.
 func buildFacets(p *page, st state, res *search.Result, label func(facet, value string) string) []facetView {
 	var out []facetView
-	for _, name := range facetOrder {
+	for _, name := range indexer.FacetNames() {
 		fv := facetView{Name: name, Legend: p.facetTitle(name)}
 		seen := map[string]bool{}
 		var vals []facetValue
@@ -195,7 +195,7 @@ func buildFacets(p *page, st state, res *search.Result, label func(facet, value 
 // buildChips lists the selected filters, each a link that removes it.
 func buildChips(p *page, st state, label func(facet, value string) string) []chip {
 	var out []chip
-	for _, name := range facetOrder {
+	for _, name := range indexer.FacetNames() {
 		for _, v := range st.Filters[name] {
 			l := label(name, v)
 			out = append(out, chip{Facet: p.facetTitle(name), Label: l, Href: st.without(name, v).href(),

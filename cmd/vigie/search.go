@@ -20,6 +20,7 @@ var facetUsage = map[indexer.FacetKind]string{
 	indexer.FacetLang:   "only passages in this language: en or fr (repeatable)",
 	indexer.FacetEntity: "only passages naming this id or name (repeatable)",
 	indexer.FacetYear:   "only passages about this year or range 2013..2016 (repeatable)",
+	indexer.FacetTerms:  "only passages with this value (repeatable)",
 }
 
 // filterFlag collects a repeatable filter flag into filters[name].
