@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"flag"
 	"net/http/httptest"
@@ -13,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/vigie/vigie/entity"
-	"github.com/vigie/vigie/indexer"
 	"github.com/vigie/vigie/internal/testutil"
 	"github.com/vigie/vigie/search"
 	"github.com/vigie/vigie/search/lexicon"
@@ -144,20 +142,7 @@ func firstDiff(want, got string) string {
 
 func goldenServer(t *testing.T, corpus string) *httptest.Server {
 	t.Helper()
-	data := t.TempDir()
 	g := entity.Default()
-	if _, err := indexer.Build(context.Background(), indexer.Options{Seeds: corpus, Data: data, Extract: g.Annotate}); err != nil {
-		t.Fatal(err)
-	}
-	gen, err := indexer.Open(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := &Handle{}
-	s := search.New(gen, search.Options{Gazetteer: g, Lexicon: lexicon.Default()})
-	t.Cleanup(func() { s.Close() })
-	h.SetSearcher(s)
-	ts := httptest.NewServer(NewRouter(h, Options{Labels: g}))
-	t.Cleanup(ts.Close)
+	ts, _ := serveCorpus(t, corpus, g, search.Options{Gazetteer: g, Lexicon: lexicon.Default()}, Options{Labels: g})
 	return ts
 }

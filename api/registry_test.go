@@ -1,9 +1,7 @@
 package api
 
 import (
-	"context"
 	"encoding/json"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"slices"
@@ -44,21 +42,8 @@ func TestFacetRegistryDrivesEveryLayer(t *testing.T) {
 		t.Fatalf("mapping of %s: %+v, want a keyword field", extra.Field, fm)
 	}
 
-	data := t.TempDir()
 	g := entity.Default()
-	if _, err := indexer.Build(context.Background(), indexer.Options{Seeds: "../seeds", Data: data, Extract: g.Annotate}); err != nil {
-		t.Fatal(err)
-	}
-	gen, err := indexer.Open(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := &Handle{}
-	s := search.New(gen, search.Options{Gazetteer: g})
-	t.Cleanup(func() { s.Close() })
-	h.SetSearcher(s)
-	ts := httptest.NewServer(NewRouter(h, Options{Labels: g}))
-	t.Cleanup(ts.Close)
+	ts, _ := serveCorpus(t, "../seeds", g, search.Options{Gazetteer: g}, Options{Labels: g})
 
 	type result struct {
 		Total  int                            `json:"total"`

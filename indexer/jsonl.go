@@ -12,8 +12,6 @@ import (
 	"path"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/vigie/vigie/lang"
 )
 
 // jsonlRecord is one line of a JSON Lines file: a document as Meilisearch
@@ -257,20 +255,5 @@ func idString(raw json.RawMessage) string {
 // ASCII letters, digits, '.', '_' and '-' kept as given, any other run of
 // characters (spaces, '/', '~') turned into one '-'.
 func idSlug(s string) string {
-	s = lang.Fold(s)
-	var b strings.Builder
-	dash := false
-	for _, r := range s {
-		switch {
-		case r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-'):
-			b.WriteRune(r)
-			dash = false
-		default:
-			if !dash && b.Len() > 0 {
-				b.WriteByte('-')
-				dash = true
-			}
-		}
-	}
-	return strings.Trim(b.String(), "-.")
+	return strings.Trim(safeChars(s, func(r rune) bool { return r == '.' || r == '_' || r == '-' }), "-.")
 }

@@ -3,12 +3,11 @@ package indexer
 import (
 	"strconv"
 
-	"github.com/vigie/vigie/lang"
-
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
+	"github.com/vigie/vigie/lang"
 )
 
 // Field names in the index. Text is indexed once per language, in the

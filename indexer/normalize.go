@@ -2,11 +2,9 @@ package indexer
 
 import (
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/vigie/vigie/lang"
-
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -22,15 +20,21 @@ func normalizeText(s string) string {
 	return norm.NFC.String(s)
 }
 
-// slug turns a path segment into an id segment: ASCII letters, digits, '.',
-// '_' and '-', accents folded, anything else collapsed to one '-'.
+// slug turns a path segment into an id segment: ASCII letters, digits, '.'
+// and '_', accents folded, anything else ('-' included) collapsed to one '-'.
 func slug(s string) string {
+	return strings.TrimRight(safeChars(s, func(r rune) bool { return r == '.' || r == '_' }), "-")
+}
+
+// safeChars folds s and keeps its ASCII letters and digits and the runes
+// keep accepts; any other run of runes becomes one '-'.
+func safeChars(s string, keep func(rune) bool) string {
 	s = lang.Fold(s)
 	var b strings.Builder
 	dash := false
 	for _, r := range s {
 		switch {
-		case r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '.' || r == '_'):
+		case r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || keep(r)):
 			b.WriteRune(r)
 			dash = false
 		default:
@@ -40,7 +44,7 @@ func slug(s string) string {
 			}
 		}
 	}
-	return strings.TrimRight(b.String(), "-")
+	return b.String()
 }
 
 // wordSet makes a set of the space-separated words of s.

@@ -9,10 +9,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vigie/vigie/lang"
-
 	"github.com/vigie/vigie/entity"
 	"github.com/vigie/vigie/internal/testutil"
+	"github.com/vigie/vigie/lang"
 )
 
 // Benchmarks of the indexing hot paths on the laws-canada corpus

@@ -7,9 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vigie/vigie/lang"
-
 	"github.com/blevesearch/bleve/v2"
+	"github.com/vigie/vigie/lang"
 )
 
 func TestPairDocuments(t *testing.T) {

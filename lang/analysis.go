@@ -42,27 +42,21 @@ func AnalyzerFor(lang string) string {
 	return AnalyzerEN
 }
 
-// foldFilter folds accents in each token's term. It works on terms, not
-// on the input text, so token offsets still point at the original
-// characters and highlights land on "sécurité", not beside it.
-type foldFilter struct{}
+// termFilter is a token filter that maps each token's term, keeping its
+// offsets on the text as written: highlights land on "sécurité", not
+// beside it. Three are registered:
+//   - vigie_fold folds accents (FoldBytes); unlike bleve's asciifolding char
+//     filter, which rewrites the input text and shifts the offsets;
+//   - vigie_lower lower-cases with the Go library's Unicode rules (lowerBytes):
+//     bleve's to_lower filter rewrites terms in place and breaks on letters
+//     whose lower case is longer than they are ("İ" → "i̇"), leaving invalid
+//     UTF-8 in the term;
+//   - vigie_apostrophe maps typographic apostrophes to ASCII (ApostrophesBytes).
+type termFilter func([]byte) []byte
 
-func (foldFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
+func (f termFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 	for _, t := range in {
-		t.Term = FoldBytes(t.Term)
-	}
-	return in
-}
-
-// lowerFilter lower-cases terms with the Go library's Unicode rules.
-// bleve's to_lower filter rewrites terms in place and breaks on letters
-// whose lower case is longer than they are ("İ" → "i̇"), leaving invalid
-// UTF-8 in the term.
-type lowerFilter struct{}
-
-func (lowerFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
-	for _, t := range in {
-		t.Term = lowerBytes(t.Term)
+		t.Term = f(t.Term)
 	}
 	return in
 }
@@ -83,31 +77,17 @@ func lowerBytes(b []byte) []byte {
 	return b
 }
 
-// apostropheFilter maps typographic apostrophes to ASCII in terms.
-type apostropheFilter struct{}
-
-func (apostropheFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
-	for _, t := range in {
-		t.Term = ApostrophesBytes(t.Term)
-	}
-	return in
-}
-
 func init() {
 	must := func(err error) {
 		if err != nil {
 			panic(fmt.Sprintf("lang: register analysis: %v", err))
 		}
 	}
-	must(registry.RegisterTokenFilter(foldFilterName, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
-		return foldFilter{}, nil
-	}))
-	must(registry.RegisterTokenFilter(lowerFilterName, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
-		return lowerFilter{}, nil
-	}))
-	must(registry.RegisterTokenFilter(apostropheFilterName, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
-		return apostropheFilter{}, nil
-	}))
+	for name, f := range map[string]termFilter{foldFilterName: FoldBytes, lowerFilterName: lowerBytes, apostropheFilterName: ApostrophesBytes} {
+		must(registry.RegisterTokenFilter(name, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
+			return f, nil
+		}))
+	}
 	must(registry.RegisterAnalyzer(AnalyzerEN, chain(apostropheFilterName, en.PossessiveName, lowerFilterName, en.StopName, foldFilterName, porter.Name)))
 	must(registry.RegisterAnalyzer(AnalyzerFR, chain(apostropheFilterName, lowerFilterName, fr.ElisionName, fr.StopName, foldFilterName, fr.LightStemmerName)))
 	must(registry.RegisterAnalyzer(AnalyzerFold, chain(lowerFilterName, foldFilterName)))

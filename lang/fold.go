@@ -44,16 +44,22 @@ var (
 	}()
 )
 
-// foldRune folds one rune with golang.org/x/text. Safe for concurrent use:
-// each call builds its own transformer.
+// foldRune folds one rune.
 func foldRune(r rune) string {
 	if s, ok := letters[r]; ok {
 		return s
 	}
+	return foldString(string(r))
+}
+
+// foldString is the definition of Fold, applied to s at once with
+// golang.org/x/text: the tables must agree with it (TestFoldFastMatchesSlow).
+// Safe for concurrent use: each call builds its own transformer.
+func foldString(in string) string {
 	t := transform.Chain(norm.NFKD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	s, _, err := transform.String(t, string(r))
+	s, _, err := transform.String(t, in)
 	if err != nil {
-		return string(r)
+		return in
 	}
 	// A decomposition may produce a letter that folds further ("ǆ" → "dž"
 	// → "dz"); one more pass settles it.

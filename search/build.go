@@ -3,12 +3,11 @@ package search
 import (
 	"strings"
 
-	"github.com/vigie/vigie/lang"
-
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/vigie/vigie/indexer"
+	"github.com/vigie/vigie/lang"
 )
 
 // plan is a parsed query with what expansion adds to it: translations of

@@ -4,9 +4,8 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/vigie/vigie/lang"
-
 	"github.com/vigie/vigie/entity"
+	"github.com/vigie/vigie/lang"
 )
 
 // maxEntityWords is the longest run of query words looked up as one name

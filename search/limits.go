@@ -5,9 +5,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/vigie/vigie/lang"
-
 	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/vigie/vigie/lang"
 )
 
 // Limits bound the work one request may ask for. A request beyond a limit

@@ -7,13 +7,12 @@ import (
 	"sort"
 	"testing"
 
-	"github.com/vigie/vigie/lang"
-
 	"github.com/blevesearch/bleve/v2"
 
 	"github.com/vigie/vigie/indexer"
 	"github.com/vigie/vigie/internal/loadgen"
 	"github.com/vigie/vigie/internal/testutil"
+	"github.com/vigie/vigie/lang"
 )
 
 // Benchmarks of search on a laws-canada subset, with the query mix of

@@ -12,8 +12,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/vigie/vigie/lang"
-
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
 
@@ -21,6 +19,7 @@ import (
 
 	"github.com/vigie/vigie/entity"
 	"github.com/vigie/vigie/indexer"
+	"github.com/vigie/vigie/lang"
 	"github.com/vigie/vigie/search/lexicon"
 )
 

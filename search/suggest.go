@@ -7,10 +7,9 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/vigie/vigie/lang"
-
 	"github.com/vigie/vigie/entity"
 	"github.com/vigie/vigie/indexer"
+	"github.com/vigie/vigie/lang"
 )
 
 // Suggestion kinds.

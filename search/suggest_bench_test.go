@@ -10,11 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vigie/vigie/lang"
-
 	"github.com/vigie/vigie/entity"
 	"github.com/vigie/vigie/indexer"
 	"github.com/vigie/vigie/internal/testutil"
+	"github.com/vigie/vigie/lang"
 )
 
 // typed is what a user types, keystroke by keystroke.

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/vigie/vigie/lang"
-
 	"github.com/vigie/vigie/search/lexicon"
 )
 

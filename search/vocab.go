@@ -8,13 +8,12 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/vigie/vigie/lang"
-
 	"github.com/blevesearch/bleve/v2"
 	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/vigie/vigie/entity"
 	"github.com/vigie/vigie/indexer"
+	"github.com/vigie/vigie/lang"
 )
 
 // vocabulary is what a generation's index says about its words: how many

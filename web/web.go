@@ -113,7 +113,7 @@ func (h *handler) Mount(r chi.Router) {
 	r.Group(func(r chi.Router) {
 		r.Use(pageHeaders)
 		for pattern, fn := range map[string]http.HandlerFunc{
-			"/": h.search, "/documents/{id}": h.document, "/documents": h.documents, "/static/{name}": h.asset,
+			"/": h.search, "/documents/{id}": h.viewed(h.document), "/documents": h.viewed(h.documents), "/static/{name}": h.asset,
 		} {
 			r.Get(pattern, fn)
 			r.Head(pattern, fn) // as GET, without the body
@@ -406,14 +406,23 @@ func (h *handler) fillLanding(v *searchView, sr *search.View, st state) {
 	}
 }
 
-func (h *handler) document(w http.ResponseWriter, r *http.Request) {
-	p := h.newPage(w, r, "")
-	sr := h.view(w)
-	if sr == nil {
-		h.fail(w, r, &p, search.ErrUnavailable)
-		return
+// viewed adapts a page that reads the index: it makes the page, takes
+// the live generation for it (the 503 page while there is none) and
+// releases it after.
+func (h *handler) viewed(fn func(w http.ResponseWriter, r *http.Request, p page, sr *search.View)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		p := h.newPage(w, r, "")
+		sr := h.view(w)
+		if sr == nil {
+			h.fail(w, r, &p, search.ErrUnavailable)
+			return
+		}
+		defer sr.Release()
+		fn(w, r, p, sr)
 	}
-	defer sr.Release()
+}
+
+func (h *handler) document(w http.ResponseWriter, r *http.Request, p page, sr *search.View) {
 	ctx, cancel := context.WithTimeout(r.Context(), h.opts.SearchTimeout)
 	defer cancel()
 	info, passages, err := sr.Document(ctx, r.PathValue("id"))
@@ -441,14 +450,7 @@ type documentsView struct {
 	Documents []docLink
 }
 
-func (h *handler) documents(w http.ResponseWriter, r *http.Request) {
-	p := h.newPage(w, r, "")
-	sr := h.view(w)
-	if sr == nil {
-		h.fail(w, r, &p, search.ErrUnavailable)
-		return
-	}
-	defer sr.Release()
+func (h *handler) documents(w http.ResponseWriter, r *http.Request, p page, sr *search.View) {
 	p.Title = p.T("documents.title")
 	v := &documentsView{page: p}
 	st := &state{UI: p.UI, explicitUI: p.Hidden["ui"] != ""}

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/vigie/vigie/internal/lexiconbuild"
-
 	"github.com/vigie/vigie/lang"
 
 	"github.com/vigie/vigie/search/lexicon"

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/vigie/vigie/lang"
-
 	"github.com/vigie/vigie/search"
 )
 
