@@ -115,7 +115,7 @@ func NewRouter(h *Handle, opts Options) http.Handler {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	if opts.SearchTimeout <= 0 {
-		opts.SearchTimeout = 2 * time.Second
+		opts.SearchTimeout = search.DefaultTimeout
 	}
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = DefaultMaxBodyBytes
@@ -134,32 +134,39 @@ func NewRouter(h *Handle, opts Options) http.Handler {
 	r.MethodNotAllowed(s.methodNotAllowed)
 
 	// The web interface: the search page, documents and their assets.
-	ui := web.New(h.Searcher, web.Options{Logger: opts.Logger, SearchTimeout: opts.SearchTimeout, Labels: opts.Labels})
-	r.Handle("/", ui)
-	r.Handle("/documents", ui)
-	r.Handle("/documents/*", ui)
-	r.Handle("/static/*", ui)
+	web.New(h.Searcher, web.Options{Logger: opts.Logger, SearchTimeout: opts.SearchTimeout, Labels: opts.Labels}).Mount(r)
 	r.Get("/healthz", s.health)
 	r.Get("/readyz", s.ready)
 	r.Method(http.MethodGet, "/metrics", s.metrics.Handler())
 	r.Get("/api/openapi.json", s.openAPI)
 	r.Route("/api/v1", func(r chi.Router) {
-		r.Get("/search", s.search)
-		r.Get("/facets", s.facets)
-		r.Get("/documents", s.documents)
-		r.Get("/documents/{id}", s.document)
-		r.Get("/passages/{id}", s.passage)
+		r.Get("/search", s.read(s.search))
+		r.Get("/facets", s.read(s.facets))
+		r.Get("/documents", s.read(s.documents))
+		r.Get("/documents/{id}", s.read(s.document))
+		r.Get("/passages/{id}", s.read(s.passage))
 		s.mountAdmin(r)
-		r.Get("/suggest", s.suggest)
+		r.Get("/suggest", s.read(s.suggest))
 	})
 	return r
 }
 
-func (s *server) searcher() (*search.Searcher, error) {
-	if sr := s.h.Searcher(); sr != nil {
-		return sr, nil
+// GenerationHeader names, in every response read from an index, the
+// generation that answered it.
+const GenerationHeader = "X-Vigie-Generation"
+
+// view takes the live generation for one request (the caller releases
+// it) and names it in the response's GenerationHeader: everything the
+// response holds comes from that one generation.
+func (s *server) view(w http.ResponseWriter) (*search.View, error) {
+	sr := s.h.Searcher()
+	if sr == nil {
+		return nil, search.ErrUnavailable
 	}
-	return nil, search.ErrUnavailable
+	v := sr.Acquire()
+	name, _ := v.Generation()
+	w.Header().Set(GenerationHeader, name)
+	return v, nil
 }
 
 func (s *server) health(w http.ResponseWriter, r *http.Request) {
@@ -197,23 +204,43 @@ func intParam(r *http.Request, name string, def int) (int, error) {
 	return n, nil
 }
 
-func (s *server) search(w http.ResponseWriter, r *http.Request) {
-	sr, err := s.searcher()
-	if err != nil {
-		s.writeError(w, r, err)
-		return
+// reader answers a request from one generation: its result is written as
+// JSON, its error as a problem.
+type reader func(ctx context.Context, r *http.Request, v *search.View) (any, error)
+
+// read adapts a reader: it takes the live generation for the request (503
+// while there is none), bounds the work by the search timeout, and
+// releases the generation after.
+func (s *server) read(h reader) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		v, err := s.view(w)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		defer v.Release()
+		ctx, cancel := context.WithTimeout(r.Context(), s.opts.SearchTimeout)
+		defer cancel()
+		body, err := h(ctx, r, v)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, body)
 	}
+}
+
+func (s *server) search(ctx context.Context, r *http.Request, sr *search.View) (any, error) {
+	var err error
 	qv := r.URL.Query()
 	req := search.Request{Query: qv.Get("q"), UI: uiLang(qv.Get("ui")), After: qv.Get("after"), Filters: map[string][]string{}}
 	if req.Page, err = intParam(r, "page", 1); err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
 	if req.Size, err = intParam(r, "size", 10); err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
-	for _, name := range search.Facets {
+	for _, name := range indexer.FacetNames() {
 		for _, v := range qv[name] {
 			for _, part := range strings.Split(v, ",") {
 				if part = strings.TrimSpace(part); part != "" {
@@ -222,19 +249,16 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), s.opts.SearchTimeout)
-	defer cancel()
 	began := time.Now()
 	res, err := sr.Search(ctx, req)
 	s.metrics.observeSearch(time.Since(began), res, err)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
 	if res.Hits == nil {
 		res.Hits = []search.Hit{}
 	}
-	writeJSON(w, http.StatusOK, res)
+	return res, nil
 }
 
 func uiLang(v string) string {
@@ -244,20 +268,12 @@ func uiLang(v string) string {
 	return "en"
 }
 
-func (s *server) facets(w http.ResponseWriter, r *http.Request) {
-	sr, err := s.searcher()
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	ctx, cancel := context.WithTimeout(r.Context(), s.opts.SearchTimeout)
-	defer cancel()
+func (s *server) facets(ctx context.Context, r *http.Request, sr *search.View) (any, error) {
 	res, err := sr.Search(ctx, search.Request{UI: uiLang(r.URL.Query().Get("ui")), Size: 1})
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"total": res.Total, "facets": res.Facets})
+	return map[string]any{"total": res.Total, "facets": res.Facets}, nil
 }
 
 // docSummary is a document in listings: no file-system detail beyond the
@@ -294,51 +310,26 @@ func summarize(d indexer.DocInfo) docSummary {
 		Actors: nz(d.Actors), Forums: nz(d.Forums), Years: ys}
 }
 
-func (s *server) documents(w http.ResponseWriter, r *http.Request) {
-	sr, err := s.searcher()
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
+func (s *server) documents(_ context.Context, _ *http.Request, sr *search.View) (any, error) {
 	docs := sr.Documents()
 	out := make([]docSummary, 0, len(docs))
 	for _, d := range docs {
 		out = append(out, summarize(d))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"total": len(out), "documents": out})
+	return map[string]any{"total": len(out), "documents": out}, nil
 }
 
-func (s *server) document(w http.ResponseWriter, r *http.Request) {
-	sr, err := s.searcher()
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	ctx, cancel := context.WithTimeout(r.Context(), s.opts.SearchTimeout)
-	defer cancel()
+func (s *server) document(ctx context.Context, r *http.Request, sr *search.View) (any, error) {
 	info, passages, err := sr.Document(ctx, chi.URLParam(r, "id"))
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
-	writeJSON(w, http.StatusOK, struct {
+	return struct {
 		docSummary
 		Passages []search.Hit `json:"passages"`
-	}{summarize(*info), passages})
+	}{summarize(*info), passages}, nil
 }
 
-func (s *server) passage(w http.ResponseWriter, r *http.Request) {
-	sr, err := s.searcher()
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	ctx, cancel := context.WithTimeout(r.Context(), s.opts.SearchTimeout)
-	defer cancel()
-	p, err := sr.Passage(ctx, chi.URLParam(r, "id"))
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, p)
+func (s *server) passage(ctx context.Context, r *http.Request, sr *search.View) (any, error) {
+	return sr.Passage(ctx, chi.URLParam(r, "id"))
 }

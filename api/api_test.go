@@ -18,28 +18,13 @@ import (
 
 func newTestServer(t *testing.T) (*httptest.Server, *Handle) {
 	t.Helper()
-	data := t.TempDir()
 	g := entity.Default()
-	extract := g.Annotate
-	if _, err := indexer.Build(context.Background(), indexer.Options{Seeds: "../seeds", Data: data, Extract: extract}); err != nil {
-		t.Fatal(err)
-	}
-	gen, err := indexer.Open(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := &Handle{}
-	s := search.New(gen, search.Options{Gazetteer: g})
-	t.Cleanup(func() { s.Close() })
-	h.SetSearcher(s)
 	// The admin endpoints exist (with a token) so that the OpenAPI test
 	// sees every route; without the token they answer 401.
 	admin := &Admin{Token: "test-admin-token", Reindex: func(context.Context, func(indexer.Progress)) (*indexer.Manifest, error) {
 		return &indexer.Manifest{}, nil
 	}}
-	ts := httptest.NewServer(NewRouter(h, Options{Admin: admin}))
-	t.Cleanup(ts.Close)
-	return ts, h
+	return serveCorpus(t, "../seeds", g, search.Options{Gazetteer: g}, Options{Admin: admin})
 }
 
 func get(t *testing.T, ts *httptest.Server, path string) (int, http.Header, []byte) {

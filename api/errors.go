@@ -50,6 +50,9 @@ func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.As(err, &in):
 		p.Status, p.Detail, p.Limit = http.StatusBadRequest, in.Msg, in.Limit
+		if in.Facet != "" {
+			p.Detail += " (see /api/v1/facets)"
+		}
 	case errors.As(err, &br):
 		p.Status, p.Detail = http.StatusBadRequest, br.msg
 	case errors.As(err, &tooBig):

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vigie/vigie/entity"
 	"github.com/vigie/vigie/indexer"
 	"github.com/vigie/vigie/internal/testutil"
 	"github.com/vigie/vigie/search"
@@ -46,8 +47,19 @@ func hostileCorpus(t testing.TB) string {
 // newServerOver indexes corpus and serves it with opts.
 func newServerOver(t testing.TB, corpus string, opts Options) (*httptest.Server, *Handle) {
 	t.Helper()
+	return serveCorpus(t, corpus, nil, search.Options{}, opts)
+}
+
+// serveCorpus indexes corpus, tagging passages with g when it is not nil,
+// and serves it with a searcher made with so and the router with opts.
+func serveCorpus(t testing.TB, corpus string, g *entity.Gazetteer, so search.Options, opts Options) (*httptest.Server, *Handle) {
+	t.Helper()
 	data := t.TempDir()
-	if _, err := indexer.Build(context.Background(), indexer.Options{Seeds: corpus, Data: data}); err != nil {
+	bo := indexer.Options{Seeds: corpus, Data: data}
+	if g != nil {
+		bo.Extract = g.Annotate
+	}
+	if _, err := indexer.Build(context.Background(), bo); err != nil {
 		t.Fatal(err)
 	}
 	gen, err := indexer.Open(data)
@@ -55,7 +67,7 @@ func newServerOver(t testing.TB, corpus string, opts Options) (*httptest.Server,
 		t.Fatal(err)
 	}
 	h := &Handle{}
-	s := search.New(gen, search.Options{})
+	s := search.New(gen, so)
 	t.Cleanup(func() { s.Close() })
 	h.SetSearcher(s)
 	ts := httptest.NewServer(NewRouter(h, opts))

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -20,31 +21,23 @@ const maxSuggestQuery = 200
 // what the user is typing (terms, entity names, titles), fast enough to
 // call on every keystroke: no index search, one binary search in a
 // structure built when the index was opened.
-func (s *server) suggest(w http.ResponseWriter, r *http.Request) {
-	sr, err := s.searcher()
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
+func (s *server) suggest(_ context.Context, r *http.Request, sr *search.View) (any, error) {
 	qv := r.URL.Query()
 	q := qv.Get("q")
 	if len([]rune(q)) > maxSuggestQuery {
-		s.writeError(w, r, badRequest{"q is too long for a completion"})
-		return
+		return nil, badRequest{"q is too long for a completion"}
 	}
 	size, err := intParam(r, "size", 8)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
 	lang := strings.ToLower(strings.TrimSpace(qv.Get("lang")))
 	sugg, err := sr.Suggest(q, lang, size)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
 	if sugg == nil {
 		sugg = []search.Suggestion{}
 	}
-	writeJSON(w, http.StatusOK, suggestResponse{Q: q, Suggestions: sugg})
+	return suggestResponse{Q: q, Suggestions: sugg}, nil
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/vigie/vigie/internal/testutil"
 )
 
 // seedTexts returns the seed documents by language.
@@ -49,6 +51,11 @@ func BenchmarkExtract(b *testing.B) {
 		paras = append(paras, paragraphs(text)...)
 	}
 	slices.Sort(paras)
+	benchExtract(b, g, paras)
+}
+
+// benchExtract runs g.Extract on each paragraph in turn.
+func benchExtract(b *testing.B, g *Gazetteer, paras []string) {
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
@@ -62,20 +69,13 @@ func BenchmarkExtract(b *testing.B) {
 func BenchmarkExtractLaws(b *testing.B) {
 	var paras []string
 	for _, lang := range []string{"en", "fr"} {
-		p := filepath.Join("..", "..", "shared", "corpora", "laws-canada", lang, "P-21.md")
-		text, err := os.ReadFile(p)
+		text, err := os.ReadFile(filepath.Join(testutil.Corpus(b, "laws-canada"), lang, "P-21.md"))
 		if err != nil {
-			b.Skipf("shared corpora not found at %s: skipping", p)
+			b.Fatal(err)
 		}
 		paras = append(paras, paragraphs(string(text))...)
 	}
-	g := Default()
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		g.Extract(paras[i%len(paras)])
-		i++
-	}
+	benchExtract(b, Default(), paras)
 }
 
 func BenchmarkYears(b *testing.B) {

@@ -9,9 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
+	"github.com/vigie/vigie/lang"
 )
 
 // Mention is one alias occurrence in a text, byte offsets into that text:
@@ -388,7 +386,7 @@ func tokenize(text string, toks []token, buf []byte) ([]token, []byte) {
 			if !isWordRune(r) {
 				break
 			}
-			buf = appendFold(buf, r)
+			buf = lang.AppendKey(buf, r)
 			i += size
 		}
 		t.end, t.fe = int32(i), int32(len(buf))
@@ -452,60 +450,7 @@ func isURLStop(c byte) bool {
 	return false
 }
 
-// Folding: lowercase, compatibility decomposition (NFKD), combining marks
-// removed, plus the letters that do not decompose: œ → oe, æ → ae, ß → ss,
-// ø → o. Runes below U+0250 (Latin scripts) are folded through a table built
-// once; others through the golang.org/x/text transform.
-
-var foldTable = func() (t [0x250]string) {
-	for r := rune(utf8.RuneSelf); r < 0x250; r++ {
-		t[r] = foldSlow(r)
-	}
-	return t
-}()
-
-var foldSpecial = map[rune]string{
-	'œ': "oe", 'Œ': "oe", 'æ': "ae", 'Æ': "ae", 'ß': "ss", 'ẞ': "ss",
-	'ø': "o", 'Ø': "o", 'đ': "d", 'Đ': "d", 'ł': "l", 'Ł': "l", 'ı': "i",
-}
-
-// foldSlow folds one rune with golang.org/x/text. It is safe for concurrent
-// use: each call builds its own transformer.
-func foldSlow(r rune) string {
-	if s, ok := foldSpecial[r]; ok {
-		return s
-	}
-	t := transform.Chain(norm.NFKD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	s, _, err := transform.String(t, string(r))
-	if err != nil {
-		s = string(r)
-	}
-	return strings.ToLower(s)
-}
-
-// appendFold appends the folded form of the non-ASCII rune r to buf.
-func appendFold(buf []byte, r rune) []byte {
-	switch {
-	case r < 0x250:
-		return append(buf, foldTable[r]...)
-	case unicode.Is(unicode.Mn, r):
-		return buf
-	default:
-		return append(buf, foldSlow(r)...)
-	}
-}
-
-// fold returns s lowercased, without accents and with œ, æ spelled out, the
-// form in which names are compared ("Ministère des Armées" → "ministere des
-// armees").
-func fold(s string) string {
-	var b []byte
-	for _, r := range s {
-		if r < utf8.RuneSelf {
-			b = append(b, byte(unicode.ToLower(r)))
-		} else {
-			b = appendFold(b, r)
-		}
-	}
-	return string(b)
-}
+// fold returns s in the form in which names are compared (lang.Key:
+// lower case, accents folded, œ and æ spelled out): "Ministère des Armées"
+// → "ministere des armees".
+func fold(s string) string { return lang.Key(s) }

@@ -59,7 +59,7 @@ var ErrProblems = errors.New("problems found in the corpus (strict mode)")
 // pipelineVersion changes whenever reading, splitting or the index mapping
 // changes what a document becomes, so that incremental builds do not keep
 // passages made by older code.
-const pipelineVersion = "vigie-pipeline-2"
+const pipelineVersion = "vigie-pipeline-3" // 3: one fold (NFKD) and Unicode lower case for every layer
 
 // Progress is how far a build has got.
 type Progress struct {
@@ -273,7 +273,7 @@ func fingerprint(opts Options) string {
 // sourcePath is the file a document came from: its path without the
 // "#L12" line anchor of a JSON Lines record.
 func sourcePath(p string) string {
-	if i := strings.LastIndex(p, "#L"); i > 0 && formatOf(p[:i]) == fmtJSONL {
+	if i := strings.LastIndex(p, "#L"); i > 0 && isJSONL(p[:i]) {
 		return p[:i]
 	}
 	return p

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/vigie/vigie/lang"
 )
 
 var months = map[string]int{
@@ -55,13 +57,13 @@ func dateFromGroups(g []string) (string, error) {
 	case g[3] != "":
 		return makeDate(expandYear(g[5]), g[4], g[3])
 	case g[6] != "":
-		m, ok := months[strings.ToLower(Fold(g[7]))]
+		m, ok := months[strings.ToLower(lang.Fold(g[7]))]
 		if !ok {
 			return "", fmt.Errorf("unknown month %q", g[7])
 		}
 		return makeDate(g[8], strconv.Itoa(m), g[6])
 	case g[9] != "":
-		m, ok := months[strings.ToLower(Fold(g[9]))]
+		m, ok := months[strings.ToLower(lang.Fold(g[9]))]
 		if !ok {
 			return "", fmt.Errorf("unknown month %q", g[9])
 		}

@@ -12,11 +12,15 @@
 //     (headings, paragraphs, list items, table rows) with byte offsets into
 //     its text; jsonl.go reads one document per line of a JSON Lines file;
 //   - split.go groups blocks into [Passage] values a reader can cite;
-//   - analysis.go registers the English and French analyzers, which fold
-//     accents in a token filter so that highlight offsets stay exact;
+//   - facet.go declares the facets once ([Facets]): the mapping (mapping.go),
+//     each passage's record, the search filters and counts, the API and the
+//     web page all read that declaration;
 //   - build.go and store.go write an index generation next to the live one
 //     (incrementally: from a copy of the live one, re-analysing only new and
 //     changed documents) and switch to it atomically.
+//
+// Analysis (the English and French analyzers, accent folding, elision)
+// lives in package lang, which every layer shares.
 //
 // Offsets everywhere are byte offsets into [Document.Text], the document's
 // display text. For plain text that is the file itself (NFC, LF line ends);

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/vigie/vigie/lang"
 )
 
 // FuzzParse feeds any bytes to the document readers, as plain text and
@@ -36,7 +38,7 @@ func FuzzParse(f *testing.F) {
 		if markdown {
 			name = "fuzz.md"
 		}
-		doc, _, err := Parse(name, raw, English)
+		doc, _, err := Parse(name, raw, lang.English)
 		if err != nil {
 			if doc != nil {
 				t.Fatal("a document and an error")
@@ -46,7 +48,7 @@ func FuzzParse(f *testing.F) {
 		if !utf8.ValidString(doc.Text) || !utf8.ValidString(doc.Title) {
 			t.Fatal("invalid UTF-8 in the document")
 		}
-		if doc.Lang != English && doc.Lang != French {
+		if doc.Lang != lang.English && doc.Lang != lang.French {
 			t.Fatalf("language %q", doc.Lang)
 		}
 		boundary := func(i int) bool { return i == len(doc.Text) || utf8.RuneStart(doc.Text[i]) }

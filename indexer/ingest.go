@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/vigie/vigie/lang"
 )
 
 // Problem is a file, or part of one, that could not be used as given.
@@ -91,32 +93,10 @@ type ReadOptions struct {
 }
 
 // DefaultReadOptions are the limits used when none are given.
-var DefaultReadOptions = ReadOptions{MaxDocBytes: 64 << 20, DefaultLang: English}
+var DefaultReadOptions = ReadOptions{MaxDocBytes: 64 << 20, DefaultLang: lang.English}
 
 // ErrNoDocuments is returned when a corpus folder holds nothing usable.
 var ErrNoDocuments = errors.New("no usable documents")
-
-// Formats, chosen by file extension.
-const (
-	fmtText = iota + 1
-	fmtMarkdown
-	fmtHTML
-	fmtJSONL
-)
-
-func formatOf(name string) int {
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".txt", ".text":
-		return fmtText
-	case ".md", ".markdown":
-		return fmtMarkdown
-	case ".html", ".htm", ".xhtml":
-		return fmtHTML
-	case ".jsonl", ".ndjson":
-		return fmtJSONL
-	}
-	return 0
-}
 
 // source is a document file found in the corpus folder.
 type source struct {
@@ -154,7 +134,7 @@ func walk(root string) (srcs []source, sidecars map[string]bool, err error) {
 		switch {
 		case strings.HasSuffix(strings.ToLower(name), sidecarSuffix):
 			sidecars[rel] = true
-		case formatOf(name) != 0:
+		case formatOf(name) != nil:
 			fi, err := d.Info()
 			if err != nil {
 				return err
@@ -236,9 +216,9 @@ func ReadDir(ctx context.Context, root string, opts ReadOptions) ([]*Document, [
 
 // read reads one source and calls emit for each document in it.
 func (r *reader) read(ctx context.Context, src source, emit func(entry) error) error {
-	if src.size > r.opts.MaxDocBytes && formatOf(src.rel) != fmtJSONL {
+	if src.size > r.opts.MaxDocBytes && !isJSONL(src.rel) {
 		// Decided from the size alone: the file is never read.
-		r.problem(src.rel, 0, KindTooLarge, fmt.Sprintf("%s is larger than the %s limit (--max-doc-size)", byteSize(src.size), byteSize(r.opts.MaxDocBytes)), true)
+		r.problem(src.rel, 0, KindTooLarge, fmt.Sprintf("%s is larger than the %s document size limit", byteSize(src.size), byteSize(r.opts.MaxDocBytes)), true)
 		return nil
 	}
 	side, sideRaw, sideWarn := r.sidecar(src.rel)
@@ -247,7 +227,7 @@ func (r *reader) read(ctx context.Context, src source, emit func(entry) error) e
 			r.problem(src.rel, 0, KindMetadata, sideWarn, false)
 		}
 	}
-	if formatOf(src.rel) == fmtJSONL {
+	if isJSONL(src.rel) {
 		warnSidecar()
 		return r.readJSONL(ctx, src, side, sideRaw, emit)
 	}
@@ -263,7 +243,7 @@ func (r *reader) read(ctx context.Context, src source, emit func(entry) error) e
 		return nil
 	}
 	if int64(len(raw)) > r.opts.MaxDocBytes {
-		r.problem(src.rel, 0, KindTooLarge, fmt.Sprintf("larger than the %s limit (--max-doc-size)", byteSize(r.opts.MaxDocBytes)), true)
+		r.problem(src.rel, 0, KindTooLarge, fmt.Sprintf("larger than the %s document size limit", byteSize(r.opts.MaxDocBytes)), true)
 		return nil
 	}
 	hash := contentHash(raw, sideRaw)
@@ -429,46 +409,20 @@ func Parse(rel string, raw []byte, defaultLang string) (*Document, []string, err
 // sidecar metadata, which overrides what the file declares or detection
 // finds.
 func parseDoc(rel string, raw []byte, side *docMeta, defaultLang string) (*Document, []issue, error) {
-	format := formatOf(rel)
-	if format == fmtJSONL {
-		return nil, nil, issuef(KindBadJSON, "a JSON Lines file holds many documents; read it with ReadDir")
+	f := formatOf(rel)
+	if f == nil {
+		f = textFormat{}
 	}
-	var text, enc string
-	var err error
-	if format == fmtHTML {
-		text, enc, err = decodeHTML(raw)
-	} else {
-		text, enc, err = decodeText(raw)
-	}
+	text, enc, err := f.decode(raw)
 	if err != nil {
 		return nil, nil, err
 	}
-	src := normalizeText(text)
-	doc := &Document{ID: docID(rel), Path: rel, Encoding: enc}
-	var given docMeta // what the file itself declares
-	givenName := "declared"
-	var issues []issue
-	switch format {
-	case fmtMarkdown:
-		fm, body, err := splitFrontMatter(src)
-		if err != nil {
-			issues = append(issues, issue{KindMetadata, err.Error()})
-		}
-		given = docMeta{Title: fm.Title, Lang: fm.Lang, Date: fm.Date, Source: fm.Source, Licence: fm.Licence}
-		givenName = "front matter"
-		doc.Title, doc.Text, doc.Blocks = parseMarkdown(body)
-	case fmtHTML:
-		page, err := parseHTML(src)
-		if err != nil {
-			return nil, nil, issuef(KindEncoding, "cannot parse HTML")
-		}
-		given = docMeta{Lang: page.lang, Date: page.date, Published: page.issued, Source: page.source}
-		givenName = "HTML"
-		doc.Title, doc.Text, doc.Blocks = page.title, page.text, page.blocks
-	default:
-		doc.Text = src
-		doc.Title, doc.Blocks = parseText(src)
+	p, err := f.parse(normalizeText(text))
+	if err != nil {
+		return nil, nil, err
 	}
+	doc := &Document{ID: docID(rel), Path: rel, Encoding: enc, Title: p.title, Text: p.text, Blocks: p.blocks}
+	given, givenName, issues := p.meta, p.metaName, p.issues
 	more, err := finish(doc, rel, given, givenName, side, "sidecar", defaultLang)
 	return doc, append(issues, more...), err
 }
@@ -507,14 +461,14 @@ func finish(doc *Document, rel string, given docMeta, givenName string, over *do
 		*d.dst = v
 	}
 	doc.Actors, doc.Forums = entityIDs(m.Actors), entityIDs(m.Forums)
-	switch l := validLang(m.Lang); {
+	switch l := lang.Parse(m.Lang); {
 	case l != "":
 		doc.Lang = l
 	case m.Lang != "":
 		issues = append(issues, issuef(KindLang, "%s lang %q is not en or fr; detecting", what[fromSide["lang"]], m.Lang))
 		fallthrough
 	default:
-		doc.Lang = DetectLang(doc.Text)
+		doc.Lang = lang.Detect(doc.Text)
 		if doc.Lang == "" {
 			doc.Lang = defaultLang
 			issues = append(issues, issuef(KindLang, "language not detected (too little English or French text); indexed as %q", defaultLang))

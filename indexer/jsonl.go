@@ -61,7 +61,7 @@ func (r *reader) readJSONL(ctx context.Context, src source, side *docMeta, sideR
 		}
 		eof := errors.Is(err, io.EOF)
 		if tooLong {
-			r.problem(src.rel, n, KindTooLarge, fmt.Sprintf("line longer than the %s limit (--max-doc-size)", byteSize(r.opts.MaxDocBytes)), true)
+			r.problem(src.rel, n, KindTooLarge, fmt.Sprintf("line longer than the %s document size limit", byteSize(r.opts.MaxDocBytes)), true)
 		} else if e, ok := r.jsonlLine(src.rel, n, line, &pendingID, defaults, sideRaw); ok {
 			usable++
 			if err := emit(e); err != nil {
@@ -181,14 +181,14 @@ func (r *reader) jsonlLine(rel string, n int, line []byte, pendingID *string, de
 		return e, true
 	}
 	var body string
-	var format int
+	var format format
 	switch {
 	case strings.TrimSpace(rec.Markdown) != "":
-		body, format = rec.Markdown, fmtMarkdown
+		body, format = rec.Markdown, markdownFormat{}
 	case strings.TrimSpace(rec.HTML) != "":
-		body, format = rec.HTML, fmtHTML
+		body, format = rec.HTML, htmlFormat{}
 	case strings.TrimSpace(rec.Text) != "":
-		body, format = rec.Text, fmtText
+		body, format = rec.Text, textFormat{}
 	default:
 		return skip(KindNoText, "no text: give one of the fields text, markdown or html")
 	}
@@ -198,10 +198,10 @@ func (r *reader) jsonlLine(rel string, n int, line []byte, pendingID *string, de
 	src := normalizeText(body)
 	doc := &Document{ID: base, Path: where, Hash: hash}
 	given := defaults
-	switch format {
-	case fmtMarkdown:
+	switch format.(type) {
+	case markdownFormat:
 		doc.Title, doc.Text, doc.Blocks = parseMarkdown(src)
-	case fmtHTML:
+	case htmlFormat:
 		page, err := parseHTML(src)
 		if err != nil {
 			return skip(KindBadJSON, "html: cannot parse")
@@ -255,20 +255,5 @@ func idString(raw json.RawMessage) string {
 // ASCII letters, digits, '.', '_' and '-' kept as given, any other run of
 // characters (spaces, '/', '~') turned into one '-'.
 func idSlug(s string) string {
-	s = Fold(s)
-	var b strings.Builder
-	dash := false
-	for _, r := range s {
-		switch {
-		case r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-'):
-			b.WriteRune(r)
-			dash = false
-		default:
-			if !dash && b.Len() > 0 {
-				b.WriteByte('-')
-				dash = true
-			}
-		}
-	}
-	return strings.Trim(b.String(), "-.")
+	return strings.Trim(safeChars(s, func(r rune) bool { return r == '.' || r == '_' || r == '-' }), "-.")
 }

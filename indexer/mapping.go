@@ -7,6 +7,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
+	"github.com/vigie/vigie/lang"
 )
 
 // Field names in the index. Text is indexed once per language, in the
@@ -34,11 +35,15 @@ const (
 
 // LangField returns the analysed field for a display field and language:
 // LangField("text", "fr") is "text_fr".
-func LangField(field, lang string) string { return field + "_" + lang }
+func LangField(field, lg string) string { return field + "_" + lg }
 
 // StoredFields are the fields a search loads for each hit.
 var StoredFields = []string{FieldDocID, FieldLang, FieldTitle, FieldHeading, FieldText, FieldOrdinal,
 	FieldStart, FieldEnd, FieldActors, FieldForums, FieldYears, FieldUpdated}
+
+// coreFields are the keyword fields every passage has, mapped and written
+// whatever the facets: a facet may count them (lang does).
+var coreFields = map[string]bool{FieldDocID: true, FieldLang: true}
 
 // NewMapping returns the index mapping: BM25 scoring, per-language text
 // fields with term vectors for highlighting, keyword fields for facets.
@@ -91,19 +96,21 @@ func NewMapping() mapping.IndexMapping {
 	p.AddFieldMappingsAt(FieldHeading, stored())
 	p.AddFieldMappingsAt(FieldText, stored())
 	p.AddFieldMappingsAt(FieldUpdated, stored())
-	for _, lang := range Languages {
-		a := AnalyzerFor(lang)
-		p.AddFieldMappingsAt(LangField(FieldTitle, lang), analysed(a, false))
-		p.AddFieldMappingsAt(LangField(FieldHeading, lang), analysed(a, true))
-		p.AddFieldMappingsAt(LangField(FieldText, lang), analysed(a, true))
-		p.AddFieldMappingsAt(LangField(FieldWords, lang), analysed(AnalyzerWords, false))
+	for _, l := range lang.Languages {
+		a := lang.AnalyzerFor(l)
+		p.AddFieldMappingsAt(LangField(FieldTitle, l), analysed(a, false))
+		p.AddFieldMappingsAt(LangField(FieldHeading, l), analysed(a, true))
+		p.AddFieldMappingsAt(LangField(FieldText, l), analysed(a, true))
+		p.AddFieldMappingsAt(LangField(FieldWords, l), analysed(lang.AnalyzerWords, false))
 	}
 	p.AddFieldMappingsAt(FieldOrdinal, number(true))
 	p.AddFieldMappingsAt(FieldStart, number(false))
 	p.AddFieldMappingsAt(FieldEnd, number(false))
-	p.AddFieldMappingsAt(FieldActors, keywordField(true))
-	p.AddFieldMappingsAt(FieldForums, keywordField(true))
-	p.AddFieldMappingsAt(FieldYears, keywordField(true))
+	for _, f := range Facets {
+		if !coreFields[f.Field] { // mapped above
+			p.AddFieldMappingsAt(f.Field, keywordField(true))
+		}
+	}
 	p.AddFieldMappingsAt(FieldDocYear, keywordField(false))
 	m.DefaultMapping = p
 	return m
@@ -133,18 +140,13 @@ func record(p *Passage, doc *Document) map[string]interface{} {
 	if y := doc.Year(); y > 0 {
 		r[FieldDocYear] = itoa(y)
 	}
-	if len(p.Actors) > 0 {
-		r[FieldActors] = p.Actors
-	}
-	if len(p.Forums) > 0 {
-		r[FieldForums] = p.Forums
-	}
-	if len(p.Years) > 0 {
-		ys := make([]string, len(p.Years))
-		for i, y := range p.Years {
-			ys[i] = itoa(y)
+	for _, f := range Facets {
+		if coreFields[f.Field] {
+			continue // one value, written above
 		}
-		r[FieldYears] = ys
+		if vs := f.Values(p); len(vs) > 0 {
+			r[f.Field] = vs
+		}
 	}
 	return r
 }

@@ -1,13 +1,10 @@
 package indexer
 
 import (
-	"bytes"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
+	"github.com/vigie/vigie/lang"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -23,74 +20,21 @@ func normalizeText(s string) string {
 	return norm.NFC.String(s)
 }
 
-// ligatures are letters that canonical decomposition leaves whole but that
-// French readers type as two letters.
-var ligatures = strings.NewReplacer("œ", "oe", "Œ", "OE", "æ", "ae", "Æ", "AE", "ß", "ss", "ø", "o", "Ø", "O", "ł", "l", "Ł", "L", "đ", "d", "Đ", "D")
-
-// Fold removes diacritics and expands ligatures: "Sécurité" → "Securite",
-// "œuvre" → "oeuvre". Case is kept. It is the accent-insensitive form used
-// by the analyzers, ids and prefix queries.
-func Fold(s string) string {
-	if isASCII(s) {
-		return s
-	}
-	if out, ok := foldFast(s); ok {
-		return out
-	}
-	return foldSlow(s)
-}
-
-// foldSlow is Fold's general path: NFD, marks removed, NFC, ligatures.
-func foldSlow(s string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	out, _, err := transform.String(t, s)
-	if err != nil {
-		return s
-	}
-	return ligatures.Replace(out)
-}
-
-// foldBytes is Fold for token terms; it returns the input slice when there
-// is nothing to fold.
-func foldBytes(b []byte) []byte {
-	if isASCIIBytes(b) {
-		return b
-	}
-	return []byte(Fold(string(b)))
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
-}
-
-func isASCIIBytes(b []byte) bool {
-	return bytes.IndexFunc(b, func(r rune) bool { return r >= utf8.RuneSelf }) < 0
-}
-
-// normalizeApostrophes maps typographic apostrophes to ASCII so that
-// elision and possessive rules see one form.
-func normalizeApostrophes(b []byte) []byte {
-	if !bytes.ContainsAny(b, "’‘ʼ＇") {
-		return b
-	}
-	s := apostrophes.Replace(string(b))
-	return []byte(s)
-}
-
-// slug turns a path segment into an id segment: ASCII letters, digits, '.',
-// '_' and '-', accents folded, anything else collapsed to one '-'.
+// slug turns a path segment into an id segment: ASCII letters, digits, '.'
+// and '_', accents folded, anything else ('-' included) collapsed to one '-'.
 func slug(s string) string {
-	s = Fold(s)
+	return strings.TrimRight(safeChars(s, func(r rune) bool { return r == '.' || r == '_' }), "-")
+}
+
+// safeChars folds s and keeps its ASCII letters and digits and the runes
+// keep accepts; any other run of runes becomes one '-'.
+func safeChars(s string, keep func(rune) bool) string {
+	s = lang.Fold(s)
 	var b strings.Builder
 	dash := false
 	for _, r := range s {
 		switch {
-		case r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '.' || r == '_'):
+		case r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || keep(r)):
 			b.WriteRune(r)
 			dash = false
 		default:
@@ -100,5 +44,14 @@ func slug(s string) string {
 			}
 		}
 	}
-	return strings.TrimRight(b.String(), "-")
+	return b.String()
+}
+
+// wordSet makes a set of the space-separated words of s.
+func wordSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		m[w] = true
+	}
+	return m
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/vigie/vigie/entity"
 	"github.com/vigie/vigie/internal/testutil"
+	"github.com/vigie/vigie/lang"
 )
 
 // Benchmarks of the indexing hot paths on the laws-canada corpus
@@ -37,9 +38,9 @@ func lawsDoc(b *testing.B, rel string) *Document {
 
 // lawsParagraph returns a section paragraph of a typical length (400 to
 // 1,000 bytes) from the Access to Information Act in lang.
-func lawsParagraph(b *testing.B, lang string) string {
+func lawsParagraph(b *testing.B, lg string) string {
 	b.Helper()
-	doc := lawsDoc(b, lang+"/A-1.md")
+	doc := lawsDoc(b, lg+"/A-1.md")
 	for _, p := range strings.Split(doc.Text, "\n") {
 		if len(p) >= 400 && len(p) <= 1000 {
 			return p
@@ -53,13 +54,13 @@ func lawsParagraph(b *testing.B, lang string) string {
 // per-field cost of indexing (each passage is analysed for its text,
 // heading and title fields).
 func BenchmarkAnalyze(b *testing.B) {
-	for _, lang := range Languages {
-		text := []byte(lawsParagraph(b, lang))
-		a, err := Analyzer(AnalyzerFor(lang))
+	for _, lg := range lang.Languages {
+		text := []byte(lawsParagraph(b, lg))
+		a, err := lang.Analyzer(lang.AnalyzerFor(lg))
 		if err != nil {
 			b.Fatal(err)
 		}
-		b.Run(lang, func(b *testing.B) {
+		b.Run(lg, func(b *testing.B) {
 			b.SetBytes(int64(len(text)))
 			b.ReportAllocs()
 			for b.Loop() {
@@ -72,14 +73,14 @@ func BenchmarkAnalyze(b *testing.B) {
 // BenchmarkParseLaws parses (normalises and renders the Markdown of) the
 // largest Act, in each language.
 func BenchmarkParseLaws(b *testing.B) {
-	for _, lang := range Languages {
-		rel := lang + "/B-1.01.md"
+	for _, lg := range lang.Languages {
+		rel := lg + "/B-1.01.md"
 		root := testutil.Corpus(b, "laws-canada")
 		raw, err := os.ReadFile(filepath.Join(root, rel))
 		if err != nil {
 			b.Fatal(err)
 		}
-		b.Run(lang, func(b *testing.B) {
+		b.Run(lg, func(b *testing.B) {
 			b.SetBytes(int64(len(raw)))
 			b.ReportAllocs()
 			for b.Loop() {
@@ -93,9 +94,9 @@ func BenchmarkParseLaws(b *testing.B) {
 
 // BenchmarkSplitLaws splits the largest Act into passages.
 func BenchmarkSplitLaws(b *testing.B) {
-	for _, lang := range Languages {
-		doc := lawsDoc(b, lang+"/B-1.01.md")
-		b.Run(lang, func(b *testing.B) {
+	for _, lg := range lang.Languages {
+		doc := lawsDoc(b, lg+"/B-1.01.md")
+		b.Run(lg, func(b *testing.B) {
 			b.SetBytes(int64(len(doc.Text)))
 			b.ReportAllocs()
 			var n int
@@ -112,7 +113,7 @@ func BenchmarkSplitLaws(b *testing.B) {
 func lawsSubset(b testing.TB, every int) string {
 	b.Helper()
 	root := testutil.Corpus(b, "laws-canada")
-	names, err := os.ReadDir(filepath.Join(root, English))
+	names, err := os.ReadDir(filepath.Join(root, lang.English))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -122,8 +123,8 @@ func lawsSubset(b testing.TB, every int) string {
 		if i%every != 0 {
 			continue
 		}
-		for _, lang := range Languages {
-			from, to := filepath.Join(root, lang, n.Name()), filepath.Join(dst, lang, n.Name())
+		for _, lg := range lang.Languages {
+			from, to := filepath.Join(root, lg, n.Name()), filepath.Join(dst, lg, n.Name())
 			if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
 				b.Fatal(err)
 			}

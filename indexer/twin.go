@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/vigie/vigie/lang"
 )
 
 // Twins: where the corpus holds the same document in both languages, each
@@ -47,12 +49,12 @@ func pairDocuments(docs []*Document) [][2]*Document {
 		segs := strings.Split(strings.Trim(dir, "/"), "/")
 		side := -1
 		for i, s := range segs {
-			if s == English || s == French {
-				if (s == English) != (d.Lang == English) {
+			if s == lang.English || s == lang.French {
+				if (s == lang.English) != (d.Lang == lang.English) {
 					break // the folder says one language, the text another
 				}
 				side = 0
-				if s == French {
+				if s == lang.French {
 					side = 1
 				}
 				segs[i] = "*"
@@ -247,7 +249,7 @@ func anchors(text string) map[string]bool {
 		case len(w) >= 2 && !strings.ContainsFunc(w, unicode.IsLower):
 			out[w] = true
 		case utf8.RuneCountInString(w) >= 5:
-			r := []rune(strings.ToLower(Fold(w)))
+			r := []rune(strings.ToLower(lang.Fold(w)))
 			out[string(r[:5])] = true
 		}
 	}

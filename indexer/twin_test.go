@@ -8,21 +8,22 @@ import (
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/vigie/vigie/lang"
 )
 
 func TestPairDocuments(t *testing.T) {
-	doc := func(path, lang string) *Document { return &Document{ID: path, Path: path, Lang: lang} }
+	doc := func(path, lg string) *Document { return &Document{ID: path, Path: path, Lang: lg} }
 	docs := []*Document{
-		doc("laws/en/A-1.md", English), doc("laws/fr/A-1.md", French),
-		doc("laws/en/B-2.md", English), // no French version
-		doc("g/en/06_Protect-Data-at-Rest.md", English), doc("g/fr/06_Protection-des-données-inactives.md", French),
+		doc("laws/en/A-1.md", lang.English), doc("laws/fr/A-1.md", lang.French),
+		doc("laws/en/B-2.md", lang.English), // no French version
+		doc("g/en/06_Protect-Data-at-Rest.md", lang.English), doc("g/fr/06_Protection-des-données-inactives.md", lang.French),
 		// Two French files share a number: no pairing by number.
-		doc("g/en/07_Transit.md", English), doc("g/fr/07_Transit-a.md", French), doc("g/fr/07_Transit-b.md", French),
+		doc("g/en/07_Transit.md", lang.English), doc("g/fr/07_Transit-a.md", lang.French), doc("g/fr/07_Transit-b.md", lang.French),
 		// The folder says French, the text is English: not a version.
-		doc("x/en/C.md", English), doc("x/fr/C.md", English),
+		doc("x/en/C.md", lang.English), doc("x/fr/C.md", lang.English),
 		// Same name in different folders: not versions of each other.
-		doc("p/en/D.md", English), doc("q/fr/D.md", French),
-		doc("seeds/000.txt", English),
+		doc("p/en/D.md", lang.English), doc("q/fr/D.md", lang.French),
+		doc("seeds/000.txt", lang.English),
 	}
 	var got []string
 	for _, p := range pairDocuments(docs) {
@@ -44,8 +45,8 @@ func TestAlignPassages(t *testing.T) {
 		p("e1", "8 Disclosure", "(1) Personal information shall not be disclosed."),
 		p("e2", "8 Disclosure", "(2) It may be disclosed (a) for the purpose; (b) by law."),
 		p("e3", "9 Record", "A record is kept."),
-		p("e4", "10 English only", "Text."),
-		p("e5", "References", "A long list of references, in English, that takes some room."),
+		p("e4", "10 lang.English only", "Text."),
+		p("e5", "References", "A long list of references, in lang.English, that takes some room."),
 	}
 	fr := []Passage{
 		p("f0", "Objectif", "Protéger les données."),
@@ -73,7 +74,7 @@ func TestAlignPassages(t *testing.T) {
 		}
 	}
 	if _, ok := out["e4"]; ok {
-		t.Error("a section missing in French got a twin")
+		t.Error("a section missing in lang.French got a twin")
 	}
 }
 

@@ -7,17 +7,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/vigie/vigie/indexer"
-)
-
-// Field weights: a match in a heading or title says more about a passage
-// than one in its body.
-const (
-	boostText    = 1.0
-	boostHeading = 2.0
-	boostTitle   = 1.5
-	// boostEntity weighs a match through the gazetteer (another form or
-	// language of the name typed) below a match of the words themselves.
-	boostEntity = 0.6
+	"github.com/vigie/vigie/lang"
 )
 
 // plan is a parsed query with what expansion adds to it: translations of
@@ -51,7 +41,7 @@ func textQuery(p plan, anyGroup bool) query.Query {
 		return nil
 	}
 	var perLang []query.Query
-	for _, lang := range indexer.Languages {
+	for _, lg := range lang.Languages {
 		lq := bleve.NewBooleanQuery()
 		n := 0
 		add := func(c query.Query) {
@@ -62,20 +52,20 @@ func textQuery(p plan, anyGroup bool) query.Query {
 				lq.AddMust(c)
 			}
 		}
-		spans := p.spans[lang]
+		spans := p.spans[lg]
 		// Words of the other language that only hold a translated query
 		// together ("des" in "chiffrement des données") are not required
 		// in this one.
 		fromOther := len(spans) > 0
 		mult := 1.0
-		if p.src != "" && p.src != lang {
+		if p.src != "" && p.src != lg {
 			mult = boostTranslate
 		}
 		for i := 0; i < len(q.Groups); {
 			if len(spans) > 0 && spans[0].from == i {
 				sp := spans[0]
 				spans = spans[1:]
-				if c := p.spanQuery(sp, lang, mult); c != nil {
+				if c := p.spanQuery(sp, lg, mult); c != nil {
 					add(c)
 				}
 				i = sp.to
@@ -83,15 +73,15 @@ func textQuery(p plan, anyGroup bool) query.Query {
 			}
 			g := q.Groups[i]
 			i++
-			if fromOther && isStopWord(g, other(lang)) {
+			if fromOther && isStopWord(g, other(lg)) {
 				continue
 			}
-			if gq := p.groupQuery(g, lang, mult); gq != nil {
+			if gq := p.groupQuery(g, lg, mult); gq != nil {
 				add(gq)
 			}
 		}
 		for _, t := range q.Excluded {
-			if c := termQuery(t, lang, 1); c != nil {
+			if c := termQuery(t, lg, 1); c != nil {
 				lq.AddMustNot(c)
 			}
 		}
@@ -104,9 +94,9 @@ func textQuery(p plan, anyGroup bool) query.Query {
 		if anyGroup && n > 0 { // with no group there is no should clause to require
 			lq.SetMinShould(1)
 		}
-		lang := bleve.NewTermQuery(lang)
-		lang.SetField(indexer.FieldLang)
-		lq.AddFilter(lang)
+		lf := bleve.NewTermQuery(lg)
+		lf.SetField(indexer.FieldLang)
+		lq.AddFilter(lf)
 		perLang = append(perLang, lq)
 	}
 	switch len(perLang) {
@@ -121,17 +111,17 @@ func textQuery(p plan, anyGroup bool) query.Query {
 // groupQuery matches any term of a group in lang (with the spelling and
 // fuzzy variants of its words), or nil when none means anything in lang
 // (stop words).
-func (p plan) groupQuery(g []Term, lang string, mult float64) query.Query {
+func (p plan) groupQuery(g []Term, lg string, mult float64) query.Query {
 	var alts []query.Query
 	for _, t := range g {
-		if c := termQuery(t, lang, mult); c != nil {
+		if c := termQuery(t, lg, mult); c != nil {
 			alts = append(alts, c)
 		}
 		if t.Phrase || t.Prefix || t.Entity != "" {
 			continue
 		}
-		for _, v := range p.variants[lang][strings.ToLower(t.Text)] {
-			if c := termQuery(Term{Text: v.word}, lang, v.boost*mult); c != nil {
+		for _, v := range p.variants[lg][strings.ToLower(t.Text)] {
+			if c := termQuery(Term{Text: v.word}, lg, v.boost*mult); c != nil {
 				alts = append(alts, c)
 			}
 		}
@@ -148,11 +138,11 @@ func (p plan) groupQuery(g []Term, lang string, mult float64) query.Query {
 // spanQuery matches a translated run of groups in lang: either every
 // group as typed, or one of the translations (as a phrase, and, weighed
 // less, as words anywhere in the passage). Words as typed weigh mult.
-func (p plan) spanQuery(sp span, lang string, mult float64) query.Query {
+func (p plan) spanQuery(sp span, lg string, mult float64) query.Query {
 	var alts []query.Query
 	var conj []query.Query
 	for _, g := range p.q.Groups[sp.from:sp.to] {
-		if gq := p.groupQuery(g, lang, mult); gq != nil {
+		if gq := p.groupQuery(g, lg, mult); gq != nil {
 			conj = append(conj, gq)
 		}
 	}
@@ -169,12 +159,12 @@ func (p plan) spanQuery(sp span, lang string, mult float64) query.Query {
 	for _, tr := range sp.alts {
 		boost := boostTranslate * tr.Weight
 		if isMultiWord(tr.Text) {
-			if c := termQuery(Term{Text: tr.Text, Phrase: true}, lang, boost); c != nil {
+			if c := termQuery(Term{Text: tr.Text, Phrase: true}, lg, boost); c != nil {
 				alts = append(alts, c)
 			}
-			boost /= 2
+			boost *= boostTranslateWords
 		}
-		if c := termQuery(Term{Text: tr.Text}, lang, boost); c != nil {
+		if c := termQuery(Term{Text: tr.Text}, lg, boost); c != nil {
 			alts = append(alts, c)
 		}
 	}
@@ -186,18 +176,18 @@ func (p plan) spanQuery(sp span, lang string, mult float64) query.Query {
 
 // isStopWord reports whether a group is a single plain word that is a
 // stop word in lang.
-func isStopWord(g []Term, lang string) bool {
+func isStopWord(g []Term, lg string) bool {
 	return len(g) == 1 && !g[0].Phrase && !g[0].Prefix && g[0].Entity == "" &&
-		len(indexer.Terms(indexer.AnalyzerFor(lang), g[0].Text)) == 0
+		len(lang.Terms(lang.AnalyzerFor(lg), g[0].Text)) == 0
 }
 
 // termQuery matches one term in the title, heading and text of passages
 // in lang, analysed for lang, its weight multiplied by mult. It returns nil
 // when the term analyses to nothing in lang (a stop word).
-func termQuery(t Term, lang string, mult float64) query.Query {
-	analyzer := indexer.AnalyzerFor(lang)
+func termQuery(t Term, lg string, mult float64) query.Query {
+	analyzer := lang.AnalyzerFor(lg)
 	if t.Prefix {
-		return prefixQuery(t.Text, lang)
+		return prefixQuery(t.Text, lg)
 	}
 	var alts []query.Query
 	if t.Entity != "" {
@@ -210,7 +200,7 @@ func termQuery(t Term, lang string, mult float64) query.Query {
 			alts = append(alts, e)
 		}
 	}
-	if len(indexer.Terms(analyzer, t.Text)) == 0 {
+	if len(lang.Terms(analyzer, t.Text)) == 0 {
 		if len(alts) > 0 {
 			return bleve.NewDisjunctionQuery(alts...)
 		}
@@ -225,7 +215,7 @@ func termQuery(t Term, lang string, mult float64) query.Query {
 		{indexer.FieldTitle, boostTitle},
 	}
 	for _, f := range fields {
-		field := indexer.LangField(f.name, lang)
+		field := indexer.LangField(f.name, lg)
 		if t.Phrase {
 			if f.name == indexer.FieldTitle {
 				continue
@@ -250,23 +240,20 @@ func termQuery(t Term, lang string, mult float64) query.Query {
 // prefixQuery matches terms starting with the typed prefix, accents and
 // case folded, elision removed. Indexed terms are stemmed, so the stem of
 // the prefix is tried too: "strategies*" still finds "strategi".
-func prefixQuery(text, lang string) query.Query {
-	p := strings.ToLower(indexer.Fold(text))
-	if i := strings.IndexAny(p, "'’"); i >= 0 && i <= 3 {
-		p = p[i+1:]
-	}
+func prefixQuery(text, lg string) query.Query {
+	p := lang.Key(lang.StripElision(text))
 	if p == "" {
 		return nil
 	}
 	prefixes := []string{p}
-	if st := indexer.Terms(indexer.AnalyzerFor(lang), text); len(st) == 1 && st[0] != p && len(st[0]) >= minPrefix && strings.HasPrefix(p, st[0][:1]) {
+	if st := lang.Terms(lang.AnalyzerFor(lg), text); len(st) == 1 && st[0] != p && len(st[0]) >= minPrefix && strings.HasPrefix(p, st[0][:1]) {
 		prefixes = append(prefixes, st[0])
 	}
 	var alts []query.Query
 	for _, pre := range prefixes {
 		for _, f := range []string{indexer.FieldText, indexer.FieldHeading, indexer.FieldTitle} {
 			q := bleve.NewPrefixQuery(pre)
-			q.SetField(indexer.LangField(f, lang))
+			q.SetField(indexer.LangField(f, lg))
 			alts = append(alts, q)
 		}
 	}

@@ -5,7 +5,7 @@ import (
 	"unicode"
 
 	"github.com/vigie/vigie/entity"
-	"github.com/vigie/vigie/indexer"
+	"github.com/vigie/vigie/lang"
 )
 
 // maxEntityWords is the longest run of query words looked up as one name
@@ -85,8 +85,8 @@ func plausibleName(w string) bool {
 	if !strings.ContainsFunc(w, unicode.IsLower) {
 		return true
 	}
-	for _, lang := range indexer.Languages {
-		if len(indexer.Terms(indexer.AnalyzerFor(lang), w)) == 0 {
+	for _, lg := range lang.Languages {
+		if len(lang.Terms(lang.AnalyzerFor(lg), w)) == 0 {
 			return false
 		}
 	}

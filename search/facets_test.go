@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/vigie/vigie/entity"
+	"github.com/vigie/vigie/indexer"
 )
 
 // allPassages lists every passage of the index.
@@ -70,7 +71,7 @@ func TestFacetCountsAgreeWithHits(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, facet := range Facets {
+		for _, facet := range indexer.FacetNames() {
 			if q == "" && len(res.Facets[facet]) == 0 {
 				t.Errorf("no %s facet values on the seeds", facet)
 			}

@@ -6,8 +6,7 @@ import (
 	"strings"
 
 	"github.com/blevesearch/bleve/v2/search/query"
-
-	"github.com/vigie/vigie/indexer"
+	"github.com/vigie/vigie/lang"
 )
 
 // Limits bound the work one request may ask for. A request beyond a limit
@@ -237,7 +236,7 @@ func tokenCount(analyzer, text string) int {
 	if analyzer == "" {
 		return len(strings.Fields(text))
 	}
-	a, err := indexer.Analyzer(analyzer)
+	a, err := lang.Analyzer(analyzer)
 	if err != nil {
 		return len(strings.Fields(text))
 	}
@@ -246,8 +245,8 @@ func tokenCount(analyzer, text string) int {
 
 // countPrefix counts the indexed terms of field starting with prefix, up
 // to limit.
-func (s *Searcher) countPrefix(field, prefix string, limit int) (int, error) {
-	d, err := s.alias.FieldDictPrefix(field, []byte(prefix))
+func (s *View) countPrefix(field, prefix string, limit int) (int, error) {
+	d, err := s.sn.gen.Index.FieldDictPrefix(field, []byte(prefix))
 	if err != nil {
 		return 0, fmt.Errorf("dictionary of %s: %w", field, err)
 	}

@@ -64,7 +64,8 @@ func TestLimits(t *testing.T) {
 }
 
 func TestClauseLimitCountsPrefixExpansion(t *testing.T) {
-	base := openCorpus(t, "../seeds")
+	base := openCorpus(t, "../seeds").Acquire()
+	defer base.Release()
 	// The clauses of a plain word and of the same word as a prefix: the
 	// prefix matches many indexed terms in the seeds (cybersécurité,
 	// cyberattaques, cyberespace…).
@@ -236,7 +237,8 @@ func TestLimitsValidate(t *testing.T) {
 // BenchmarkCheckClauses: the cost of counting clauses (prefixes read the
 // index dictionary) before a search.
 func BenchmarkCheckClauses(b *testing.B) {
-	s := openCorpus(b, "../seeds")
+	s := openCorpus(b, "../seeds").Acquire()
+	defer s.Release()
 	for _, q := range []string{"cyber attacks", "cy*", "c* cy* cyb* cybe* cyber*"} {
 		b.Run(q, func(b *testing.B) {
 			parsed := Parse(q)

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/vigie/vigie/indexer"
 )
 
 // Term is one element of a parsed query.
@@ -32,12 +34,6 @@ type Query struct {
 // Empty reports whether q has no terms to match.
 func (q Query) Empty() bool { return len(q.Groups) == 0 && len(q.Excluded) == 0 }
 
-// filterFields are the names accepted before ':' in a query.
-var filterFields = map[string]string{
-	"lang": "lang", "langue": "lang", "actor": "actor", "acteur": "actor",
-	"forum": "forum", "year": "year", "annee": "year", "année": "year",
-}
-
 // minPrefix is the shortest prefix honoured; shorter ones are plain words.
 const minPrefix = 2
 
@@ -46,8 +42,9 @@ const minPrefix = 2
 // words.
 //
 // Syntax: words; "exact phrases"; -excluded words or phrases; OR between
-// terms (either may match); field:value filters for lang, actor, forum and
-// year; a trailing * for prefixes (cyber*).
+// terms (either may match); field:value filters for every facet of
+// indexer.Facets, by name or alias (lang:fr, acteur:anssi); a trailing * for
+// prefixes (cyber*).
 func Parse(s string) Query {
 	q := Query{}
 	if !utf8.ValidString(s) {
@@ -110,11 +107,11 @@ func Parse(s string) Query {
 			continue
 		}
 		if name, value, ok := strings.Cut(word, ":"); ok && !neg {
-			if f, known := filterFields[strings.ToLower(name)]; known && value != "" {
+			if f, known := indexer.FacetNamed(name); known && value != "" {
 				if q.Filters == nil {
 					q.Filters = map[string][]string{}
 				}
-				q.Filters[f] = append(q.Filters[f], value)
+				q.Filters[f.Name] = append(q.Filters[f.Name], value)
 				continue
 			}
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/vigie/vigie/indexer"
 	"github.com/vigie/vigie/internal/loadgen"
 	"github.com/vigie/vigie/internal/testutil"
+	"github.com/vigie/vigie/lang"
 )
 
 // Benchmarks of search on a laws-canada subset, with the query mix of
@@ -25,7 +26,7 @@ import (
 func lawsSearcher(b *testing.B, every int) *Searcher {
 	b.Helper()
 	root := testutil.Corpus(b, "laws-canada")
-	names, err := os.ReadDir(filepath.Join(root, indexer.English))
+	names, err := os.ReadDir(filepath.Join(root, lang.English))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -35,15 +36,15 @@ func lawsSearcher(b *testing.B, every int) *Searcher {
 		if i%every != 0 {
 			continue
 		}
-		for _, lang := range indexer.Languages {
-			raw, err := os.ReadFile(filepath.Join(root, lang, n.Name()))
+		for _, lg := range lang.Languages {
+			raw, err := os.ReadFile(filepath.Join(root, lg, n.Name()))
 			if err != nil {
 				b.Fatal(err)
 			}
-			if err := os.MkdirAll(filepath.Join(dir, lang), 0o755); err != nil {
+			if err := os.MkdirAll(filepath.Join(dir, lg), 0o755); err != nil {
 				b.Fatal(err)
 			}
-			if err := os.WriteFile(filepath.Join(dir, lang, n.Name()), raw, 0o644); err != nil {
+			if err := os.WriteFile(filepath.Join(dir, lg, n.Name()), raw, 0o644); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -55,7 +56,7 @@ func lawsSearcher(b *testing.B, every int) *Searcher {
 func mixRequest(q loadgen.Query) Request {
 	v := q.Values()
 	r := Request{Query: v.Get("q"), Filters: map[string][]string{}}
-	for _, name := range Facets {
+	for _, name := range indexer.FacetNames() {
 		r.Filters[name] = append(r.Filters[name], v[name]...)
 	}
 	if v.Get("page") != "" {
@@ -114,6 +115,8 @@ func BenchmarkSearchMix(b *testing.B) {
 // highlights), then with the four facets, and finally the whole Search.
 func BenchmarkBroadCost(b *testing.B) {
 	s := lawsSearcher(b, 20)
+	view := s.Acquire()
+	defer view.Release()
 	ctx := context.Background()
 	for _, word := range []string{"minister", "ministre"} {
 		text := textQuery(plan{q: Parse(word)}, false)
@@ -138,11 +141,11 @@ func BenchmarkBroadCost(b *testing.B) {
 					}
 					req.IncludeLocations = st.highlightFields
 					if st.facets {
-						for _, name := range Facets {
-							req.AddFacet(name, bleve.NewFacetRequest(facetField[name], facetSize[name]))
+						for _, f := range indexer.Facets {
+							req.AddFacet(f.Name, bleve.NewFacetRequest(f.Field, f.Size))
 						}
 					}
-					if _, err := s.alias.SearchInContext(ctx, req); err != nil {
+					if _, err := view.sn.gen.Index.SearchInContext(ctx, req); err != nil {
 						b.Fatal(err)
 					}
 				}

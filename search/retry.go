@@ -10,10 +10,8 @@ import "context"
 //
 // A request with a cursor (after) continues the strict or relaxed search
 // the cursor was made in; the fuzzy retry and the suggestion are not redone.
-func (s *Searcher) retrieve(ctx context.Context, q Query, r Request, after *cursor) (*Result, error) {
-	s.mu.RLock()
-	v := s.vocab
-	s.mu.RUnlock()
+func (s *View) retrieve(ctx context.Context, q Query, r Request, after *cursor) (*Result, error) {
+	v := s.sn.vocab.Load()
 	src := v.queryLang(q)
 	spans := keepSource(src, translate(q, s.opts.Lexicon))
 	p := plan{q: q, spans: spans, src: src, variants: v.spellingVariants(q)}

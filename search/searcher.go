@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -17,8 +19,13 @@ import (
 
 	"github.com/vigie/vigie/entity"
 	"github.com/vigie/vigie/indexer"
+	"github.com/vigie/vigie/lang"
 	"github.com/vigie/vigie/search/lexicon"
 )
+
+// DefaultTimeout is the time limit of one search unless the server is
+// told otherwise.
+const DefaultTimeout = 2 * time.Second
 
 var (
 	// ErrNotFound is returned for an unknown document or passage id.
@@ -30,6 +37,9 @@ var (
 // InputError is a problem with a request that the user can fix.
 type InputError struct {
 	Msg string
+	// Facet names the facet whose filter value is unknown, or is empty:
+	// the API then points to the list of values.
+	Facet string
 	// Limit names the limit the request went beyond (LimitQueryBytes…),
 	// or is empty.
 	Limit string
@@ -41,25 +51,24 @@ func inputErrorf(format string, args ...any) error {
 	return &InputError{Msg: fmt.Sprintf(format, args...)}
 }
 
-// Facet names.
-const (
-	FacetLang  = "lang"
-	FacetActor = "actor"
-	FacetForum = "forum"
-	FacetYear  = "year"
-)
-
-// Facets lists the facet names in display order.
-var Facets = []string{FacetActor, FacetForum, FacetYear, FacetLang}
-
-var facetField = map[string]string{
-	FacetLang:  indexer.FieldLang,
-	FacetActor: indexer.FieldActors,
-	FacetForum: indexer.FieldForums,
-	FacetYear:  indexer.FieldYears,
+// orList joins names as "a, b or c".
+func orList(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
-var facetSize = map[string]int{FacetLang: 2, FacetActor: 50, FacetForum: 50, FacetYear: 100}
+// facetSpec returns the registry's declaration of a facet name (not an
+// alias: requests are normalised to names before this).
+func facetSpec(name string) (indexer.Facet, bool) {
+	for _, f := range indexer.Facets {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return indexer.Facet{}, false
+}
 
 // Request is one search.
 type Request struct {
@@ -135,7 +144,7 @@ type Result struct {
 // Labeler names facet values (entity ids) in a language. *entity.Gazetteer
 // is one.
 type Labeler interface {
-	Label(id, lang string) string
+	Label(id, lg string) string
 }
 
 // Options configure a Searcher.
@@ -164,19 +173,41 @@ type Options struct {
 }
 
 // Searcher answers searches from the live index generation.
+//
+// What a request reads of a generation (its bleve index, manifest and
+// documents, vocabulary and twins) is one snapshot: a request takes the
+// live snapshot once, with Acquire, reads only from it, and releases it.
+// Swap builds the new generation's snapshot completely (documents,
+// vocabulary) before making it live, so no request ever sees the new index
+// with the old documents or vocabulary, then waits for the requests still
+// holding the old snapshot before closing it.
 type Searcher struct {
-	opts  Options
-	alias bleve.IndexAlias
+	opts Options
 
 	mu   sync.RWMutex
+	live *snapshot
+	// swapMu makes Swap and Close one at a time.
+	swapMu sync.Mutex
+}
+
+// snapshot is one generation with what is derived from it.
+type snapshot struct {
 	gen  *indexer.Generation
 	docs map[string]int // doc id → index in gen.Manifest.Documents
-	// vocab holds the generation's vocabulary and completions.
-	vocab *vocabulary
-	// inflight counts the requests that may use gen (or vocab) directly,
-	// not through the alias: Swap waits for them before closing gen.
-	inflight *sync.WaitGroup
-	swapMu   sync.Mutex // one Swap at a time
+	// vocab is the generation's vocabulary and completions; nil while it
+	// is read in the background (Options.BackgroundVocabulary).
+	vocab atomic.Pointer[vocabulary]
+	// refs counts the requests (and the background vocabulary read) using
+	// the snapshot: it is closed when they are done.
+	refs sync.WaitGroup
+}
+
+func newSnapshot(gen *indexer.Generation) *snapshot {
+	docs := make(map[string]int, len(gen.Manifest.Documents))
+	for i, d := range gen.Manifest.Documents {
+		docs[d.ID] = i
+	}
+	return &snapshot{gen: gen, docs: docs}
 }
 
 // New returns a Searcher over gen; it takes ownership of gen.
@@ -189,112 +220,137 @@ func New(gen *indexer.Generation, opts Options) *Searcher {
 	}
 	opts.Limits = opts.Limits.withDefaults()
 	opts.MaxSize = opts.Limits.MaxSize
-	s := &Searcher{opts: opts, alias: bleve.NewIndexAlias(gen.Index)}
+	s := &Searcher{opts: opts}
+	sn := newSnapshot(gen)
 	if !opts.BackgroundVocabulary {
-		s.setGen(gen)
+		sn.vocab.Store(newVocabulary(gen, opts.Gazetteer))
+		s.live = sn
 		return s
 	}
-	s.gen, s.docs, s.inflight = gen, docIndex(gen), &sync.WaitGroup{}
-	s.inflight.Add(1) // Swap and Close wait for the vocabulary's build
+	s.live = sn
+	sn.refs.Add(1) // Swap and Close wait for the vocabulary's read
 	go func() {
-		defer s.inflight.Done()
-		v := newVocabulary(gen, opts.Gazetteer)
-		s.mu.Lock()
-		if s.gen == gen {
-			s.vocab = v
-		}
-		s.mu.Unlock()
+		defer sn.refs.Done()
+		sn.vocab.Store(newVocabulary(gen, opts.Gazetteer))
 	}()
 	return s
 }
 
-func docIndex(gen *indexer.Generation) map[string]int {
-	docs := make(map[string]int, len(gen.Manifest.Documents))
-	for i, d := range gen.Manifest.Documents {
-		docs[d.ID] = i
-	}
-	return docs
+// View is one request's hold on a generation: every read through it comes
+// from the same generation, which stays open until Release.
+type View struct {
+	opts *Options
+	sn   *snapshot
 }
 
-// setGen makes gen the generation that requests see and returns the
-// previous one with the count of requests still using it.
-func (s *Searcher) setGen(gen *indexer.Generation) (*indexer.Generation, *sync.WaitGroup) {
-	docs := docIndex(gen)
-	v := newVocabulary(gen, s.opts.Gazetteer)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	old, oldInflight := s.gen, s.inflight
-	s.gen, s.docs, s.vocab, s.inflight = gen, docs, v, &sync.WaitGroup{}
-	return old, oldInflight
-}
-
-// hold marks a request as using the live generation until the returned
-// function is called, so that a Swap does not close it underneath.
-func (s *Searcher) hold() (release func()) {
+// Acquire returns a view of the live generation; the caller must Release
+// it. A request acquires once and reads everything through its view.
+func (s *Searcher) Acquire() *View {
 	s.mu.RLock()
-	wg := s.inflight
-	wg.Add(1)
+	sn := s.live
+	sn.refs.Add(1)
 	s.mu.RUnlock()
-	return wg.Done
+	return &View{opts: &s.opts, sn: sn}
+}
+
+// Release ends the view's hold on its generation. The view must not be
+// used after.
+func (v *View) Release() { v.sn.refs.Done() }
+
+// Generation returns the name and manifest of the view's generation.
+func (v *View) Generation() (string, *indexer.Manifest) {
+	return v.sn.gen.Name, v.sn.gen.Manifest
 }
 
 // Swap makes gen the live generation, waits for the requests using the
-// old one to finish, and closes it.
+// old one to finish, and closes it. The new generation's documents and
+// vocabulary are read before it goes live.
 func (s *Searcher) Swap(gen *indexer.Generation) error {
 	s.swapMu.Lock()
 	defer s.swapMu.Unlock()
-	s.mu.RLock()
-	cur := s.gen
-	s.mu.RUnlock()
-	s.alias.Swap([]bleve.Index{gen.Index}, []bleve.Index{cur.Index})
-	old, inflight := s.setGen(gen)
-	inflight.Wait()
-	return old.Close()
+	sn := newSnapshot(gen)
+	sn.vocab.Store(newVocabulary(gen, s.opts.Gazetteer))
+	s.mu.Lock()
+	old := s.live
+	s.live = sn
+	s.mu.Unlock()
+	old.refs.Wait()
+	return old.gen.Close()
 }
 
 // Close waits for the requests using the live generation, then closes it.
 func (s *Searcher) Close() error {
+	s.swapMu.Lock()
+	defer s.swapMu.Unlock()
 	s.mu.RLock()
-	gen, inflight := s.gen, s.inflight
+	sn := s.live
 	s.mu.RUnlock()
-	inflight.Wait()
-	return gen.Close()
+	sn.refs.Wait()
+	return sn.gen.Close()
 }
 
 // Generation returns the live generation's name and manifest.
 func (s *Searcher) Generation() (string, *indexer.Manifest) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return s.gen.Name, s.gen.Manifest
+	return s.live.gen.Name, s.live.gen.Manifest
 }
 
 // Documents lists the documents of the live generation in id order.
 func (s *Searcher) Documents() []indexer.DocInfo {
-	_, m := s.Generation()
-	out := append([]indexer.DocInfo(nil), m.Documents...)
+	v := s.Acquire()
+	defer v.Release()
+	return v.Documents()
+}
+
+// Documents lists the documents of the view's generation in id order.
+func (v *View) Documents() []indexer.DocInfo {
+	out := append([]indexer.DocInfo(nil), v.sn.gen.Manifest.Documents...)
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
 }
 
-// Document returns a document's metadata and its passages in order.
+// Search runs a request on the live generation (see View.Search).
+func (s *Searcher) Search(ctx context.Context, r Request) (*Result, error) {
+	v := s.Acquire()
+	defer v.Release()
+	return v.Search(ctx, r)
+}
+
+// Document returns a document of the live generation (see View.Document).
 func (s *Searcher) Document(ctx context.Context, id string) (*indexer.DocInfo, []Hit, error) {
-	defer s.hold()()
-	s.mu.RLock()
-	i, ok := s.docs[id]
-	var info indexer.DocInfo
-	if ok {
-		info = s.gen.Manifest.Documents[i]
-	}
-	s.mu.RUnlock()
+	v := s.Acquire()
+	defer v.Release()
+	return v.Document(ctx, id)
+}
+
+// Passage returns a passage of the live generation (see View.Passage).
+func (s *Searcher) Passage(ctx context.Context, id string) (*Hit, error) {
+	v := s.Acquire()
+	defer v.Release()
+	return v.Passage(ctx, id)
+}
+
+// Suggest completes text from the live generation (see View.Suggest).
+func (s *Searcher) Suggest(text, lg string, n int) ([]Suggestion, error) {
+	v := s.Acquire()
+	defer v.Release()
+	return v.Suggest(text, lg, n)
+}
+
+// Document returns a document's metadata and its passages in order.
+func (s *View) Document(ctx context.Context, id string) (*indexer.DocInfo, []Hit, error) {
+	i, ok := s.sn.docs[id]
 	if !ok {
 		return nil, nil, ErrNotFound
 	}
+	info := s.sn.gen.Manifest.Documents[i]
 	q := bleve.NewTermQuery(id)
 	q.SetField(indexer.FieldDocID)
 	req := bleve.NewSearchRequestOptions(q, max(info.Passages, 1), 0, false)
 	req.Fields = indexer.StoredFields
 	req.SortBy([]string{indexer.FieldOrdinal})
-	res, err := s.alias.SearchInContext(ctx, req)
+	res, err := s.sn.gen.Index.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, nil, fmt.Errorf("document %s: %w", id, err)
 	}
@@ -306,11 +362,10 @@ func (s *Searcher) Document(ctx context.Context, id string) (*indexer.DocInfo, [
 }
 
 // Passage returns one passage by id, with its twin if it has one.
-func (s *Searcher) Passage(ctx context.Context, id string) (*Hit, error) {
-	defer s.hold()()
+func (s *View) Passage(ctx context.Context, id string) (*Hit, error) {
 	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery([]string{id}), 1, 0, false)
 	req.Fields = indexer.StoredFields
-	res, err := s.alias.SearchInContext(ctx, req)
+	res, err := s.sn.gen.Index.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("passage %s: %w", id, err)
 	}
@@ -336,14 +391,15 @@ func plain(h Hit) Hit {
 // (for disjunctive counts); nil when there are none.
 func filterQuery(filters map[string][]string, except string) (query.Query, error) {
 	var conj []query.Query
-	for _, name := range Facets {
+	for _, f := range indexer.Facets {
+		name := f.Name
 		vals := filters[name]
 		if name == except || len(vals) == 0 {
 			continue
 		}
 		var alts []query.Query
 		for _, v := range vals {
-			q, err := valueQuery(name, v)
+			q, err := valueQuery(f, v)
 			if err != nil {
 				return nil, err
 			}
@@ -357,9 +413,9 @@ func filterQuery(filters map[string][]string, except string) (query.Query, error
 	return bleve.NewConjunctionQuery(conj...), nil
 }
 
-func valueQuery(facet, v string) (query.Query, error) {
-	field := facetField[facet]
-	if facet == FacetYear {
+func valueQuery(f indexer.Facet, v string) (query.Query, error) {
+	field := f.Field
+	if f.Kind == indexer.FacetYear {
 		lo, hi, err := parseYears(v)
 		if err != nil {
 			return nil, err
@@ -414,7 +470,7 @@ func parseYears(v string) (lo, hi int, err error) {
 }
 
 // validate checks a request's filter values and paging.
-func (s *Searcher) validate(r *Request) error {
+func (s *View) validate(r *Request) error {
 	if r.Page == 0 {
 		r.Page = 1
 	}
@@ -425,24 +481,25 @@ func (s *Searcher) validate(r *Request) error {
 		return err
 	}
 	for name, vals := range r.Filters {
-		if _, ok := facetField[name]; !ok {
-			return inputErrorf("unknown filter %q (want lang, actor, forum or year)", name)
+		f, ok := facetSpec(name)
+		if !ok {
+			return inputErrorf("unknown filter %q (want %s)", name, orList(indexer.FacetNames()))
 		}
 		for i, v := range vals {
-			switch name {
-			case FacetActor, FacetForum:
+			switch f.Kind {
+			case indexer.FacetEntity:
 				if g := s.opts.Gazetteer; g != nil {
 					id, ok := g.Lookup(v)
 					if !ok {
-						return inputErrorf("%s %q: no such %s (see /api/v1/facets)", name, v, name)
+						return &InputError{Msg: fmt.Sprintf("%s %q: no such %s", name, v, name), Facet: name}
 					}
 					vals[i] = id
 				}
-			case FacetLang:
-				if v != indexer.English && v != indexer.French {
-					return inputErrorf("lang %q: want en or fr", v)
+			case indexer.FacetLang:
+				if !slices.Contains(lang.Languages, v) {
+					return inputErrorf("lang %q: want %s", v, orList(lang.Languages))
 				}
-			case FacetYear:
+			case indexer.FacetYear:
 				if _, _, err := parseYears(v); err != nil {
 					return err
 				}
@@ -458,8 +515,7 @@ func (s *Searcher) validate(r *Request) error {
 // Search runs a request: parse, build per-language queries, add filters,
 // fetch a page of hits with highlights and facet counts. A request beyond
 // the Searcher's Limits fails with an *InputError naming the limit.
-func (s *Searcher) Search(ctx context.Context, r Request) (*Result, error) {
-	defer s.hold()()
+func (s *View) Search(ctx context.Context, r Request) (*Result, error) {
 	began := time.Now()
 	if err := ctx.Err(); err != nil {
 		return nil, err // already past its deadline: do not start
@@ -504,7 +560,7 @@ func (s *Searcher) Search(ctx context.Context, r Request) (*Result, error) {
 
 // checkClauses counts the clauses of the strictest query built for q and
 // filters (text and filters; a relaxed query has the same clauses).
-func (s *Searcher) checkClauses(p plan, filters map[string][]string) error {
+func (s *View) checkClauses(p plan, filters map[string][]string) error {
 	f, err := filterQuery(filters, "")
 	if err != nil {
 		return err
@@ -535,7 +591,7 @@ func sortOrder(q Query) bsearch.SortOrder {
 // run fetches one page: after the cursor when there is one, else page
 // r.Page. One hit more than the page is fetched to know whether a next
 // page exists.
-func (s *Searcher) run(ctx context.Context, p plan, r Request, anyGroup bool, after *cursor) (*Result, error) {
+func (s *View) run(ctx context.Context, p plan, r Request, anyGroup bool, after *cursor) (*Result, error) {
 	q := p.q
 	text := textQuery(p, anyGroup)
 	combine := func(except string) (query.Query, error) {
@@ -579,14 +635,14 @@ func (s *Searcher) run(ctx context.Context, p plan, r Request, anyGroup bool, af
 	// with a selection is counted without its own filter (disjunctive), so
 	// a user can widen the choice.
 	var separate []string
-	for _, name := range Facets {
-		if len(r.Filters[name]) > 0 {
-			separate = append(separate, name)
+	for _, f := range indexer.Facets {
+		if len(r.Filters[f.Name]) > 0 {
+			separate = append(separate, f.Name)
 			continue
 		}
-		req.AddFacet(name, bleve.NewFacetRequest(facetField[name], facetSize[name]))
+		req.AddFacet(f.Name, bleve.NewFacetRequest(f.Field, f.Size))
 	}
-	res, err := s.alias.SearchInContext(ctx, req)
+	res, err := s.sn.gen.Index.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
@@ -622,8 +678,9 @@ func (s *Searcher) run(ctx context.Context, p plan, r Request, anyGroup bool, af
 			return nil, err
 		}
 		freq := bleve.NewSearchRequestOptions(fq, 0, 0, false)
-		freq.AddFacet(name, bleve.NewFacetRequest(facetField[name], facetSize[name]))
-		fres, err := s.alias.SearchInContext(ctx, freq)
+		f, _ := facetSpec(name)
+		freq.AddFacet(name, bleve.NewFacetRequest(f.Field, f.Size))
+		fres, err := s.sn.gen.Index.SearchInContext(ctx, freq)
 		if err != nil {
 			return nil, fmt.Errorf("facet %s: %w", name, err)
 		}
@@ -633,7 +690,7 @@ func (s *Searcher) run(ctx context.Context, p plan, r Request, anyGroup bool, af
 }
 
 // entityMarks adds to marks the mentions in text of the given entities.
-func (s *Searcher) entityMarks(text string, ids map[string]bool, marks []markSpan) []markSpan {
+func (s *View) entityMarks(text string, ids map[string]bool, marks []markSpan) []markSpan {
 	added := false
 	for _, m := range s.opts.Gazetteer.Find(text) {
 		if ids[m.ID] {
@@ -647,24 +704,18 @@ func (s *Searcher) entityMarks(text string, ids map[string]bool, marks []markSpa
 	return mergeSpans(marks)
 }
 
-var langLabels = map[string]map[string]string{
-	"en": {"en": "English", "fr": "French"},
-	"fr": {"en": "anglais", "fr": "français"},
-}
-
-func (s *Searcher) facetValues(name string, fr *bsearch.FacetResult, ui string) []FacetValue {
+func (s *View) facetValues(name string, fr *bsearch.FacetResult, ui string) []FacetValue {
+	f, _ := facetSpec(name)
 	out := []FacetValue{}
 	if fr == nil || fr.Terms == nil {
 		return out
 	}
 	for _, t := range fr.Terms.Terms() {
 		fv := FacetValue{Value: t.Term, Label: t.Term, Count: t.Count}
-		switch name {
-		case FacetLang:
-			if l, ok := langLabels[ui][t.Term]; ok {
-				fv.Label = l
-			}
-		case FacetActor, FacetForum:
+		switch f.Kind {
+		case indexer.FacetLang:
+			fv.Label = lang.Label(t.Term, ui)
+		case indexer.FacetEntity:
 			if s.opts.Labels != nil {
 				fv.Label = s.opts.Labels.Label(t.Term, ui)
 			}
@@ -672,7 +723,7 @@ func (s *Searcher) facetValues(name string, fr *bsearch.FacetResult, ui string) 
 		out = append(out, fv)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
-		if name == FacetYear {
+		if f.Kind == indexer.FacetYear {
 			return out[i].Value > out[j].Value
 		}
 		if out[i].Count != out[j].Count {

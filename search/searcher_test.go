@@ -119,7 +119,7 @@ func TestSearchEmptyQueryListsInDocumentOrder(t *testing.T) {
 		}
 	}
 	langs := map[string]int{}
-	for _, f := range res.Facets[FacetLang] {
+	for _, f := range res.Facets["lang"] {
 		langs[f.Value] = f.Count
 	}
 	en, fr := 0, 0
@@ -152,7 +152,7 @@ func TestSearchLangFilterAndPaging(t *testing.T) {
 	}
 	// The lang facet still counts French passages (disjunctive counts).
 	fr := 0
-	for _, f := range res.Facets[FacetLang] {
+	for _, f := range res.Facets["lang"] {
 		if f.Value == "fr" {
 			fr = f.Count
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/vigie/vigie/entity"
 	"github.com/vigie/vigie/indexer"
+	"github.com/vigie/vigie/lang"
 )
 
 // Suggestion kinds.
@@ -46,7 +47,7 @@ type suggester struct {
 type suggestEntry struct {
 	text  string // as displayed
 	kind  string
-	lang  string
+	lg    string
 	score float64
 }
 
@@ -67,9 +68,9 @@ const (
 
 func newSuggester(df map[string]map[string]int, entityCount map[string]int, g *entity.Gazetteer, m *indexer.Manifest) *suggester {
 	s := &suggester{}
-	add := func(text, kind, lang string, score float64, words bool) {
+	add := func(text, kind, lg string, score float64, words bool) {
 		id := int32(len(s.entries))
-		s.entries = append(s.entries, suggestEntry{text: text, kind: kind, lang: lang, score: score})
+		s.entries = append(s.entries, suggestEntry{text: text, kind: kind, lg: lg, score: score})
 		key := foldKey(text)
 		s.keys = append(s.keys, suggestKey{key: key, entry: id})
 		if !words {
@@ -81,29 +82,29 @@ func newSuggester(df map[string]map[string]int, entityCount map[string]int, g *e
 			}
 		}
 	}
-	for _, lang := range indexer.Languages {
-		for w, n := range df[lang] {
+	for _, lg := range lang.Languages {
+		for w, n := range df[lg] {
 			if n < minTermDF || utf8.RuneCountInString(w) < 3 || !completable(w) {
 				continue
 			}
-			if len(indexer.Terms(indexer.AnalyzerFor(lang), w)) == 0 {
+			if len(lang.Terms(lang.AnalyzerFor(lg), w)) == 0 {
 				continue // a stop word
 			}
-			add(w, SuggestTerm, lang, math.Log1p(float64(n)), false)
+			add(w, SuggestTerm, lg, math.Log1p(float64(n)), false)
 		}
 	}
 	if g != nil {
 		for _, e := range g.Entities() {
 			score := scoreEntity * math.Log1p(float64(entityCount[e.ID])+1)
 			seen := map[string]bool{}
-			for _, lang := range indexer.Languages {
-				names := append([]string{e.Label[lang]}, e.Aliases[lang]...)
+			for _, lg := range lang.Languages {
+				names := append([]string{e.Label[lg]}, e.Aliases[lg]...)
 				for _, n := range names {
 					if n == "" || seen[n] {
 						continue
 					}
 					seen[n] = true
-					l := lang
+					l := lg
 					if inBoth(e, n) {
 						l = ""
 					}
@@ -135,8 +136,8 @@ func newSuggester(df map[string]map[string]int, entityCount map[string]int, g *e
 // inBoth reports whether a name is listed for both languages.
 func inBoth(e entity.Entity, name string) bool {
 	n := 0
-	for _, lang := range indexer.Languages {
-		for _, a := range append([]string{e.Label[lang]}, e.Aliases[lang]...) {
+	for _, lg := range lang.Languages {
+		for _, a := range append([]string{e.Label[lg]}, e.Aliases[lg]...) {
 			if a == name {
 				n++
 				break
@@ -160,7 +161,7 @@ func completable(w string) bool {
 // foldKey is the matching form of a text: accents folded, lower case,
 // apostrophes and runs of spaces as one space.
 func foldKey(s string) string {
-	s = strings.ToLower(indexer.Fold(s))
+	s = lang.Key(s)
 	s = strings.Map(func(r rune) rune {
 		if r == '’' || r == '\'' || r == '-' || unicode.IsSpace(r) {
 			return ' '
@@ -181,7 +182,7 @@ type cand struct {
 type shortKey struct {
 	prefix string
 	terms  bool
-	lang   string
+	lg     string
 }
 
 // shortLen is the longest prefix, in runes, answered from precomputed lists;
@@ -204,9 +205,9 @@ func (s *suggester) precompute() {
 	}
 	for p := range seen {
 		for _, terms := range []bool{true, false} {
-			for _, lang := range []string{"", indexer.English, indexer.French} {
-				if c := s.scanRange(p, terms, lang, shortLimit); len(c) > 0 {
-					s.short[shortKey{p, terms, lang}] = c
+			for _, lg := range []string{"", lang.English, lang.French} {
+				if c := s.scanRange(p, terms, lg, shortLimit); len(c) > 0 {
+					s.short[shortKey{p, terms, lg}] = c
 				}
 			}
 		}
@@ -215,18 +216,18 @@ func (s *suggester) precompute() {
 
 // scan returns the best entries (up to limit) whose keys start with
 // prefix: words when terms is set, else names and titles.
-func (s *suggester) scan(prefix string, terms bool, lang string, limit int) []cand {
+func (s *suggester) scan(prefix string, terms bool, lg string, limit int) []cand {
 	if prefix == "" {
 		return nil
 	}
 	if utf8.RuneCountInString(prefix) <= shortLen && limit <= shortLimit {
-		c := s.short[shortKey{prefix, terms, lang}]
+		c := s.short[shortKey{prefix, terms, lg}]
 		return c[:min(len(c), limit)]
 	}
-	return s.scanRange(prefix, terms, lang, limit)
+	return s.scanRange(prefix, terms, lg, limit)
 }
 
-func (s *suggester) scanRange(prefix string, terms bool, lang string, limit int) []cand {
+func (s *suggester) scanRange(prefix string, terms bool, lg string, limit int) []cand {
 	best := map[int32]float64{}
 	i := sort.Search(len(s.keys), func(i int) bool { return s.keys[i].key >= prefix })
 	for ; i < len(s.keys) && strings.HasPrefix(s.keys[i].key, prefix); i++ {
@@ -235,7 +236,7 @@ func (s *suggester) scanRange(prefix string, terms bool, lang string, limit int)
 		if (e.kind == SuggestTerm) != terms {
 			continue
 		}
-		if lang != "" && e.lang != "" && e.lang != lang {
+		if lg != "" && e.lg != "" && e.lg != lg {
 			continue
 		}
 		sc := e.score
@@ -262,7 +263,7 @@ func (s *suggester) scanRange(prefix string, terms bool, lang string, limit int)
 // suggest returns up to n completions of text in lang ("" for both): the
 // last word completed from the vocabulary, and entity names and titles
 // that contain the whole text at a word start.
-func (s *suggester) suggest(text, lang string, n int) []Suggestion {
+func (s *suggester) suggest(text, lg string, n int) []Suggestion {
 	if s == nil || n <= 0 {
 		return nil
 	}
@@ -278,7 +279,7 @@ func (s *suggester) suggest(text, lang string, n int) []Suggestion {
 		head, last = strings.TrimLeft(text[:cut+size], " "), foldKey(text[cut+size:])
 	}
 	limit := 2*n + 10 // room for duplicates
-	cands := append(s.scan(key, false, lang, limit), s.scan(last, true, lang, limit)...)
+	cands := append(s.scan(key, false, lg, limit), s.scan(last, true, lg, limit)...)
 	sort.SliceStable(cands, func(i, j int) bool {
 		if cands[i].score != cands[j].score {
 			return cands[i].score > cands[j].score
@@ -293,12 +294,12 @@ func (s *suggester) suggest(text, lang string, n int) []Suggestion {
 		if e.kind == SuggestTerm {
 			t = head + t
 		}
-		k := strings.ToLower(t) + "\x00" + e.lang
+		k := strings.ToLower(t) + "\x00" + e.lg
 		if seen[k] {
 			continue
 		}
 		seen[k] = true
-		out = append(out, Suggestion{Text: t, Kind: e.kind, Lang: e.lang})
+		out = append(out, Suggestion{Text: t, Kind: e.kind, Lang: e.lg})
 		if len(out) == n {
 			break
 		}
@@ -310,10 +311,9 @@ func (s *suggester) suggest(text, lang string, n int) []Suggestion {
 // ("en", "fr", or "" for both): words of the corpus, entity names and
 // document titles, best first. It works from a structure built when the
 // generation was opened: no index search.
-func (s *Searcher) Suggest(text, lang string, n int) ([]Suggestion, error) {
-	defer s.hold()()
-	if lang != "" && lang != indexer.English && lang != indexer.French {
-		return nil, inputErrorf("lang %q: want en, fr or nothing", lang)
+func (s *View) Suggest(text, lg string, n int) ([]Suggestion, error) {
+	if lg != "" && lg != lang.English && lg != lang.French {
+		return nil, inputErrorf("lang %q: want en, fr or nothing", lg)
 	}
 	if n <= 0 || n > MaxSuggestions {
 		return nil, inputErrorf("size must be between 1 and %d", MaxSuggestions)
@@ -321,11 +321,9 @@ func (s *Searcher) Suggest(text, lang string, n int) ([]Suggestion, error) {
 	if !utf8.ValidString(text) {
 		text = strings.ToValidUTF8(text, " ")
 	}
-	s.mu.RLock()
-	v := s.vocab
-	s.mu.RUnlock()
+	v := s.sn.vocab.Load()
 	if v == nil {
 		return []Suggestion{}, nil
 	}
-	return v.sugg.suggest(text, lang, n), nil
+	return v.sugg.suggest(text, lg, n), nil
 }

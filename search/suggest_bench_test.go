@@ -13,6 +13,7 @@ import (
 	"github.com/vigie/vigie/entity"
 	"github.com/vigie/vigie/indexer"
 	"github.com/vigie/vigie/internal/testutil"
+	"github.com/vigie/vigie/lang"
 )
 
 // typed is what a user types, keystroke by keystroke.
@@ -39,7 +40,7 @@ func benchSuggest(b *testing.B, sg *suggester) {
 // BenchmarkSuggestSeeds: completions over the seeds' index.
 func BenchmarkSuggestSeeds(b *testing.B) {
 	s := openCorpus(b, "../seeds")
-	benchSuggest(b, s.vocab.sugg)
+	benchSuggest(b, s.live.vocab.Load().sugg)
 }
 
 var lawsVocab struct {
@@ -70,14 +71,14 @@ func BenchmarkSuggesterBuildLaws(b *testing.B) {
 func lawsSuggester(b *testing.B) *suggester {
 	laws := testutil.Corpus(b, "laws-canada")
 	lawsVocab.once.Do(func() {
-		df := map[string]map[string]int{indexer.English: {}, indexer.French: {}}
+		df := map[string]map[string]int{lang.English: {}, lang.French: {}}
 		m := &indexer.Manifest{}
-		a, err := indexer.Analyzer(indexer.AnalyzerWords)
+		a, err := lang.Analyzer(lang.AnalyzerWords)
 		if err != nil {
 			b.Fatal(err)
 		}
-		for _, lang := range indexer.Languages {
-			files, _ := filepath.Glob(filepath.Join(laws, lang, "*.md"))
+		for _, lg := range lang.Languages {
+			files, _ := filepath.Glob(filepath.Join(laws, lg, "*.md"))
 			for _, f := range files {
 				fh, err := os.Open(f)
 				if err != nil {
@@ -88,7 +89,7 @@ func lawsSuggester(b *testing.B) *suggester {
 				for sc.Scan() {
 					line := sc.Text()
 					if t, ok := strings.CutPrefix(line, "title: "); ok {
-						m.Documents = append(m.Documents, indexer.DocInfo{Document: indexer.Document{Title: strings.Trim(t, `"`), Lang: lang}, Passages: 50})
+						m.Documents = append(m.Documents, indexer.DocInfo{Document: indexer.Document{Title: strings.Trim(t, `"`), Lang: lg}, Passages: 50})
 						continue
 					}
 					seen := map[string]bool{}
@@ -96,7 +97,7 @@ func lawsSuggester(b *testing.B) *suggester {
 						w := string(tok.Term)
 						if !seen[w] {
 							seen[w] = true
-							df[lang][w]++
+							df[lg][w]++
 						}
 					}
 				}

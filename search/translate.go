@@ -4,14 +4,9 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/vigie/vigie/indexer"
+	"github.com/vigie/vigie/lang"
 	"github.com/vigie/vigie/search/lexicon"
 )
-
-// boostTranslate weighs a match through the lexicon (the query's words in
-// the other language) below a match of the words typed; each translation's
-// own weight (its confidence in the lexicon) multiplies it.
-const boostTranslate = 0.2
 
 // span is a run of query groups [from, to) that the lexicon translates
 // into another language as one term: "international law" → "droit
@@ -32,9 +27,9 @@ func translate(q Query, lex *lexicon.Lexicon) map[string][]span {
 		return nil
 	}
 	out := map[string][]span{}
-	for _, src := range indexer.Languages {
+	for _, src := range lang.Languages {
 		dst := other(src)
-		analyzer := indexer.AnalyzerFor(src)
+		analyzer := lang.AnalyzerFor(src)
 		// Stems of the eligible groups; groups that analyse to nothing (stop
 		// words) have none and are skipped over inside a run.
 		type tok struct {
@@ -77,7 +72,7 @@ func translate(q Query, lex *lexicon.Lexicon) map[string][]span {
 				flush()
 				continue
 			}
-			stems := indexer.Terms(analyzer, g[0].Text)
+			stems := lang.Terms(analyzer, g[0].Text)
 			if g[0].Phrase {
 				// A quoted phrase translates only as a whole.
 				flush()
@@ -112,11 +107,11 @@ func keepSource(src string, spans map[string][]span) map[string][]span {
 }
 
 // other returns the other language.
-func other(lang string) string {
-	if lang == indexer.French {
-		return indexer.English
+func other(lg string) string {
+	if lg == lang.French {
+		return lang.English
 	}
-	return indexer.French
+	return lang.French
 }
 
 // isMultiWord reports whether a translation has several words: it is then

@@ -22,10 +22,8 @@ type Twin struct {
 
 // attachTwins fills the Twin of the hits that have one, with one lookup
 // for all of them.
-func (s *Searcher) attachTwins(ctx context.Context, hits []Hit) error {
-	s.mu.RLock()
-	twins := s.gen.Twins
-	s.mu.RUnlock()
+func (s *View) attachTwins(ctx context.Context, hits []Hit) error {
+	twins := s.sn.gen.Twins
 	var ids []string
 	for _, h := range hits {
 		if t := twins[h.ID]; t != "" {
@@ -37,7 +35,7 @@ func (s *Searcher) attachTwins(ctx context.Context, hits []Hit) error {
 	}
 	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(ids), len(ids), 0, false)
 	req.Fields = []string{indexer.FieldDocID, indexer.FieldLang, indexer.FieldTitle, indexer.FieldHeading, indexer.FieldText}
-	res, err := s.alias.SearchInContext(ctx, req)
+	res, err := s.sn.gen.Index.SearchInContext(ctx, req)
 	if err != nil {
 		return fmt.Errorf("twins: %w", err)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/vigie/vigie/entity"
 	"github.com/vigie/vigie/indexer"
+	"github.com/vigie/vigie/lang"
 )
 
 // vocabulary is what a generation's index says about its words: how many
@@ -34,18 +35,18 @@ type vocabulary struct {
 
 func newVocabulary(gen *indexer.Generation, g *entity.Gazetteer) *vocabulary {
 	v := &vocabulary{idx: gen.Index, df: map[string]map[string]int{}, folded: map[string]map[string]int{}}
-	for _, lang := range indexer.Languages {
+	for _, lg := range lang.Languages {
 		df := map[string]int{}
 		folded := map[string]int{}
-		_ = eachTerm(gen.Index, indexer.LangField(indexer.FieldWords, lang), func(term string, n int) {
+		_ = eachTerm(gen.Index, indexer.LangField(indexer.FieldWords, lg), func(term string, n int) {
 			df[term] = n
-			folded[indexer.Fold(term)] += n
+			folded[lang.Fold(term)] += n
 		})
-		v.df[lang], v.folded[lang] = df, folded
+		v.df[lg], v.folded[lg] = df, folded
 	}
 	v.passages = map[string]int{}
-	for _, lang := range indexer.Languages {
-		v.passages[lang] = termCount(gen.Index, indexer.FieldLang, lang)
+	for _, lg := range lang.Languages {
+		v.passages[lg] = termCount(gen.Index, indexer.FieldLang, lg)
 	}
 	entityCount := map[string]int{}
 	if g != nil {
@@ -121,8 +122,8 @@ func termCount(idx bleve.Index, field, term string) int {
 
 // count returns the passages of lang holding a word (as typed), accents
 // ignored.
-func (v *vocabulary) count(lang, word string) int {
-	return v.folded[lang][indexer.Fold(normWord(word))]
+func (v *vocabulary) count(lg, word string) int {
+	return v.folded[lg][lang.Fold(normWord(word))]
 }
 
 // queryLang guesses the language of a query from the index's own
@@ -131,7 +132,7 @@ func (v *vocabulary) count(lang, word string) int {
 // words are as frequent in both (names, acronyms, shared words such as
 // "application") or the index has one language only.
 func (v *vocabulary) queryLang(q Query) string {
-	if v == nil || v.passages[indexer.English] == 0 || v.passages[indexer.French] == 0 {
+	if v == nil || v.passages[lang.English] == 0 || v.passages[lang.French] == 0 {
 		return ""
 	}
 	score := 0.0 // log-likelihood ratio, English over French
@@ -141,11 +142,11 @@ func (v *vocabulary) queryLang(q Query) string {
 				continue
 			}
 			for _, w := range strings.FieldsFunc(t.Text, func(r rune) bool { return unicode.IsSpace(r) || r == '-' }) {
-				en := (float64(v.count(indexer.English, w)) + 0.5) / float64(v.passages[indexer.English])
-				fr := (float64(v.count(indexer.French, w)) + 0.5) / float64(v.passages[indexer.French])
+				en := (float64(v.count(lang.English, w)) + 0.5) / float64(v.passages[lang.English])
+				fr := (float64(v.count(lang.French, w)) + 0.5) / float64(v.passages[lang.French])
 				// Accents are counted folded; a word typed with French
 				// accents is French whatever its folded twin's frequency.
-				if w != indexer.Fold(w) {
+				if w != lang.Fold(w) {
 					en /= 4
 				}
 				score += math.Log(en / fr)
@@ -154,9 +155,9 @@ func (v *vocabulary) queryLang(q Query) string {
 	}
 	switch {
 	case score > langMargin:
-		return indexer.English
+		return lang.English
 	case score < -langMargin:
-		return indexer.French
+		return lang.French
 	}
 	return ""
 }
@@ -168,25 +169,13 @@ const langMargin = 0.7
 // normWord lower-cases a typed word, makes its apostrophes ASCII and drops
 // a French elision ("l'ANSSI" → "anssi"), as the words fields do.
 func normWord(w string) string {
-	w = strings.ToLower(strings.NewReplacer("’", "'", "‘", "'").Replace(w))
-	if i := strings.IndexByte(w, '\''); i >= 0 && i <= 6 && elisions[w[:i]] {
-		w = w[i+1:]
-	}
-	return w
+	return strings.ToLower(lang.StripElision(lang.Apostrophes(w)))
 }
-
-var elisions = map[string]bool{"l": true, "d": true, "j": true, "m": true, "n": true, "s": true, "t": true,
-	"c": true, "qu": true, "jusqu": true, "lorsqu": true, "puisqu": true, "quoiqu": true}
 
 // Fuzzy matching.
 const (
 	// fuzzyBelow: a query with fewer hits is retried with fuzzy matching.
 	fuzzyBelow = 3
-	// boostFuzzy weighs a close word below the rare word typed.
-	boostFuzzy = 0.4
-	// boostVariant weighs a spelling variant ("organisation" for
-	// "organization") just below the word typed.
-	boostVariant = 0.9
 	// maxClose is the most close words matched for one typed word.
 	maxClose = 4
 )
@@ -214,7 +203,7 @@ type closeWord struct {
 // fuzziness (its first letter kept: typing mistakes there are rare, and it
 // keeps the search fast), nearest then most frequent first. The word
 // itself is left out.
-func (v *vocabulary) closeWords(lang, word string) []closeWord {
+func (v *vocabulary) closeWords(lg, word string) []closeWord {
 	w := normWord(word)
 	n := utf8.RuneCountInString(w)
 	fz := fuzziness(n)
@@ -235,7 +224,7 @@ func (v *vocabulary) closeWords(lang, word string) []closeWord {
 		return nil
 	}
 	first, _ := utf8.DecodeRuneInString(w)
-	d, fa, err := fr.FieldDictFuzzyAutomaton(indexer.LangField(indexer.FieldWords, lang), w, fz, string(first))
+	d, fa, err := fr.FieldDictFuzzyAutomaton(indexer.LangField(indexer.FieldWords, lg), w, fz, string(first))
 	if err != nil {
 		return nil
 	}
@@ -246,12 +235,12 @@ func (v *vocabulary) closeWords(lang, word string) []closeWord {
 		if err != nil || e == nil {
 			break
 		}
-		if e.Term == w || indexer.Fold(e.Term) == indexer.Fold(w) {
+		if e.Term == w || lang.Fold(e.Term) == lang.Fold(w) {
 			continue
 		}
 		term := strings.Clone(e.Term)
 		_, dist := fa.MatchAndDistance(term)
-		out = append(out, closeWord{word: term, dist: int(dist), df: v.df[lang][term]})
+		out = append(out, closeWord{word: term, dist: int(dist), df: v.df[lg][term]})
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].dist != out[j].dist {
@@ -285,8 +274,8 @@ func fuzzyWords(q Query) []string {
 // fuzzy retry and did-you-mean may replace. A frequent word is no typing
 // mistake, whatever a filter leaves of its hits.
 func (v *vocabulary) rare(w string) (rare bool, df int) {
-	for _, lang := range indexer.Languages {
-		df += v.count(lang, w)
+	for _, lg := range lang.Languages {
+		df += v.count(lg, w)
 	}
 	return df < fuzzyBelow, df
 }
@@ -300,8 +289,8 @@ func (v *vocabulary) fuzzyVariants(q Query) map[string]map[string][]variant {
 		if !rare {
 			continue
 		}
-		for _, lang := range indexer.Languages {
-			cw := v.closeWords(lang, w)
+		for _, lg := range lang.Languages {
+			cw := v.closeWords(lg, w)
 			if len(cw) > maxClose {
 				cw = cw[:maxClose]
 			}
@@ -311,36 +300,36 @@ func (v *vocabulary) fuzzyVariants(q Query) map[string]map[string][]variant {
 				// A rare word that exists keeps the lead.
 				boost := boostFuzzy
 				if df == 0 {
-					boost = 1 - 0.2*float64(c.dist)
+					boost = 1 - boostPerEdit*float64(c.dist)
 				}
-				addVariant(out, lang, w, variant{word: c.word, boost: boost})
+				addVariant(out, lg, w, variant{word: c.word, boost: boost})
 			}
 		}
 	}
 	return out
 }
 
-func addVariant(m map[string]map[string][]variant, lang, word string, v variant) {
-	if m[lang] == nil {
-		m[lang] = map[string][]variant{}
+func addVariant(m map[string]map[string][]variant, lg, word string, v variant) {
+	if m[lg] == nil {
+		m[lg] = map[string][]variant{}
 	}
 	k := strings.ToLower(word)
-	for _, x := range m[lang][k] {
+	for _, x := range m[lg][k] {
 		if x.word == v.word {
 			return
 		}
 	}
-	m[lang][k] = append(m[lang][k], v)
+	m[lg][k] = append(m[lg][k], v)
 }
 
 // mergeVariants returns the variants of a and b together.
 func mergeVariants(a, b map[string]map[string][]variant) map[string]map[string][]variant {
 	out := map[string]map[string][]variant{}
 	for _, m := range []map[string]map[string][]variant{a, b} {
-		for lang, words := range m {
+		for lg, words := range m {
 			for w, vs := range words {
 				for _, x := range vs {
-					addVariant(out, lang, w, x)
+					addVariant(out, lg, w, x)
 				}
 			}
 		}
@@ -376,9 +365,9 @@ func (v *vocabulary) spellingVariants(q Query) map[string]map[string][]variant {
 					continue
 				}
 				alt := strings.TrimSuffix(lw, dir[0]) + dir[1]
-				for _, lang := range indexer.Languages {
-					if v.df[lang][alt] > 0 {
-						addVariant(out, lang, w, variant{word: alt, boost: boostVariant})
+				for _, lg := range lang.Languages {
+					if v.df[lg][alt] > 0 {
+						addVariant(out, lg, w, variant{word: alt, boost: boostVariant})
 					}
 				}
 			}
@@ -403,8 +392,8 @@ func (v *vocabulary) didYouMean(raw string, q Query) string {
 		}
 		known := total > 0
 		var best closeWord
-		for _, lang := range indexer.Languages {
-			for _, c := range v.closeWords(lang, w) {
+		for _, lg := range lang.Languages {
+			for _, c := range v.closeWords(lg, w) {
 				if best.word == "" || c.dist < best.dist || (c.dist == best.dist && c.df > best.df) {
 					best = c
 				}

@@ -111,10 +111,10 @@ func newDocView(p page, info *indexer.DocInfo, passages []search.Hit, label func
 		ui = "&ui=" + p.UI
 	}
 	for _, a := range info.Actors {
-		v.Actors = append(v.Actors, link{Text: label(search.FacetActor, a), Href: "/?actor=" + url.QueryEscape(a) + ui})
+		v.Actors = append(v.Actors, link{Text: label("actor", a), Href: "/?actor=" + url.QueryEscape(a) + ui})
 	}
 	for _, f := range info.Forums {
-		v.Forums = append(v.Forums, link{Text: label(search.FacetForum, f), Href: "/?forum=" + url.QueryEscape(f) + ui})
+		v.Forums = append(v.Forums, link{Text: label("forum", f), Href: "/?forum=" + url.QueryEscape(f) + ui})
 	}
 	for i, h := range passages {
 		if i == 0 || h.Heading != passages[i-1].Heading {

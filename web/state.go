@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/vigie/vigie/indexer"
 	"github.com/vigie/vigie/search"
 )
 
@@ -15,10 +16,6 @@ const maxPage = 1000
 
 // pageSize is the number of hits per result page.
 const pageSize = 10
-
-// facetOrder is the order facets are shown in: language first, the most
-// used filter of a bilingual corpus.
-var facetOrder = []string{search.FacetLang, search.FacetActor, search.FacetForum, search.FacetYear}
 
 // state is what a result page's URL says: query, filters, page and
 // interface language. Every link of a page is the state with one change.
@@ -38,7 +35,7 @@ type state struct {
 // repeated or comma-separated, as in the API.
 func readState(q url.Values, ui string, explicitUI bool) state {
 	s := state{Q: q.Get("q"), Filters: map[string][]string{}, Page: 1, UI: ui, explicitUI: explicitUI}
-	for _, name := range facetOrder {
+	for _, name := range indexer.FacetNames() {
 		for _, v := range q[name] {
 			for _, part := range strings.Split(v, ",") {
 				if part = strings.TrimSpace(part); part != "" && !slices.Contains(s.Filters[name], part) {
@@ -96,7 +93,7 @@ func (s state) encode() string {
 	if s.Q != "" {
 		add("q", s.Q)
 	}
-	for _, name := range facetOrder {
+	for _, name := range indexer.FacetNames() {
 		for _, val := range s.Filters[name] {
 			add(name, val)
 		}

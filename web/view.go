@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/vigie/vigie/indexer"
+	"github.com/vigie/vigie/lang"
 	"github.com/vigie/vigie/search"
 )
 
@@ -36,11 +38,16 @@ type page struct {
 func (p *page) T(key string, args ...any) string { return tr(p.UI, key, args...) }
 
 // LangName names a language code in the page's language.
-func (p *page) LangName(code string) string {
-	if code == "en" || code == "fr" {
-		return tr(p.UI, "lang."+code)
+func (p *page) LangName(code string) string { return lang.Label(code, p.UI) }
+
+// facetTitle is a facet's heading in the page's language, from the
+// registry.
+func (p *page) facetTitle(name string) string {
+	f, ok := indexer.FacetNamed(name)
+	if !ok {
+		return name
 	}
-	return code
+	return f.Title[p.UI]
 }
 
 // Other is the interface language the switch offers.
@@ -147,8 +154,8 @@ const facetsShown = 8
 // so that submitting the form never drops a filter silently.
 func buildFacets(p *page, st state, res *search.Result, label func(facet, value string) string) []facetView {
 	var out []facetView
-	for _, name := range facetOrder {
-		fv := facetView{Name: name, Legend: p.T("facet." + name)}
+	for _, name := range indexer.FacetNames() {
+		fv := facetView{Name: name, Legend: p.facetTitle(name)}
 		seen := map[string]bool{}
 		var vals []facetValue
 		if res != nil {
@@ -188,11 +195,11 @@ func buildFacets(p *page, st state, res *search.Result, label func(facet, value 
 // buildChips lists the selected filters, each a link that removes it.
 func buildChips(p *page, st state, label func(facet, value string) string) []chip {
 	var out []chip
-	for _, name := range facetOrder {
+	for _, name := range indexer.FacetNames() {
 		for _, v := range st.Filters[name] {
 			l := label(name, v)
-			out = append(out, chip{Facet: p.T("facet." + name), Label: l, Href: st.without(name, v).href(),
-				Remove: p.T("filters.remove", p.T("facet."+name), l)})
+			out = append(out, chip{Facet: p.facetTitle(name), Label: l, Href: st.without(name, v).href(),
+				Remove: p.T("filters.remove", p.facetTitle(name), l)})
 		}
 	}
 	return out

@@ -17,6 +17,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-chi/chi/v5"
+	"github.com/vigie/vigie/indexer"
+	"github.com/vigie/vigie/lang"
 	"github.com/vigie/vigie/search"
 )
 
@@ -48,7 +51,9 @@ type handler struct {
 	pages map[string]*template.Template
 	// static files by name, with their content hash (ETag and ?v=).
 	static map[string]staticFile
-	mux    *http.ServeMux
+	// router serves the pages alone (ServeHTTP, tests); a server mounts
+	// them on its own router with Mount.
+	router chi.Router
 }
 
 type staticFile struct {
@@ -57,19 +62,28 @@ type staticFile struct {
 	ctype string
 }
 
-// New returns the web interface: the search page at /, documents at
-// /documents/{id}, the list of documents at /documents and assets under
-// /static/. get returns the live searcher, or nil while the index is
-// being built (pages then answer 503 and reload themselves).
-func New(get func() *search.Searcher, opts Options) http.Handler {
+// Handler is the web interface. Mount adds its routes to a server's
+// router; it also serves them alone as an http.Handler.
+type Handler interface {
+	http.Handler
+	// Mount adds the pages' routes to r: the search page at /, documents
+	// at /documents/{id}, the list of documents at /documents and assets
+	// under /static/.
+	Mount(r chi.Router)
+}
+
+// New returns the web interface. get returns the live searcher, or nil
+// while the index is being built (pages then answer 503 and reload
+// themselves).
+func New(get func() *search.Searcher, opts Options) Handler {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	if opts.SearchTimeout <= 0 {
-		opts.SearchTimeout = 2 * time.Second
+		opts.SearchTimeout = search.DefaultTimeout
 	}
 	h := &handler{get: get, opts: opts, log: opts.Logger, pages: map[string]*template.Template{},
-		static: map[string]staticFile{}, mux: http.NewServeMux()}
+		static: map[string]staticFile{}}
 	for _, name := range []string{"search", "document", "documents", "error"} {
 		h.pages[name] = template.Must(template.New("layout.html").ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
 	}
@@ -88,21 +102,43 @@ func New(get func() *search.Searcher, opts Options) http.Handler {
 	if err != nil {
 		panic(fmt.Sprintf("web: embedded assets: %v", err)) // cannot happen: the files are compiled in
 	}
-	h.mux.HandleFunc("GET /{$}", h.search)
-	h.mux.HandleFunc("GET /documents/{id}", h.document)
-	h.mux.HandleFunc("GET /documents", h.documents)
-	h.mux.HandleFunc("GET /static/{name}", h.asset)
-	h.mux.HandleFunc("GET /", func(w http.ResponseWriter, r *http.Request) {
-		p := h.newPage(w, r, "")
-		h.fail(w, r, &p, search.ErrNotFound)
-	})
+	h.router = chi.NewRouter()
+	h.Mount(h.router)
+	h.router.NotFound(h.notFound)
 	return h
 }
 
-func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// Mount adds the pages' routes to r.
+func (h *handler) Mount(r chi.Router) {
+	r.Group(func(r chi.Router) {
+		r.Use(pageHeaders)
+		for pattern, fn := range map[string]http.HandlerFunc{
+			"/": h.search, "/documents/{id}": h.viewed(h.document), "/documents": h.viewed(h.documents), "/static/{name}": h.asset,
+		} {
+			r.Get(pattern, fn)
+			r.Head(pattern, fn) // as GET, without the body
+		}
+	})
+}
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.router.ServeHTTP(w, r) }
+
+// pageHeaders sets the headers every page and asset carries.
+func pageHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Security-Policy", ContentSecurityPolicy)
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// notFound is the page for an unknown path when the pages are served
+// alone.
+func (h *handler) notFound(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Security-Policy", ContentSecurityPolicy)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	h.mux.ServeHTTP(w, r)
+	p := h.newPage(w, r, "")
+	h.fail(w, r, &p, search.ErrNotFound)
 }
 
 func contentType(name string) string {
@@ -164,22 +200,35 @@ func (h *handler) newPage(w http.ResponseWriter, r *http.Request, title string) 
 	return p
 }
 
+// view takes the live generation for one page (the caller releases it)
+// and names it in the X-Vigie-Generation header, as the API does; nil
+// while there is no index.
+func (h *handler) view(w http.ResponseWriter) *search.View {
+	sr := h.get()
+	if sr == nil {
+		return nil
+	}
+	v := sr.Acquire()
+	name, _ := v.Generation()
+	w.Header().Set("X-Vigie-Generation", name)
+	return v
+}
+
 // label names a facet value for the page's language: the searcher's
 // labels for actors and forums, language names, year ranges.
 func (h *handler) labeler(ui string) func(facet, value string) string {
 	return func(facet, value string) string {
-		switch facet {
-		case search.FacetLang:
-			if value == "en" || value == "fr" {
-				return tr(ui, "lang."+value)
-			}
-		case search.FacetActor, search.FacetForum:
+		f, _ := indexer.FacetNamed(facet)
+		switch f.Kind {
+		case indexer.FacetLang:
+			return lang.Label(value, ui)
+		case indexer.FacetEntity:
 			if h.opts.Labels != nil {
 				if l := h.opts.Labels.Label(value, ui); l != "" {
 					return l
 				}
 			}
-		case search.FacetYear:
+		case indexer.FacetYear:
 			if a, b, ok := strings.Cut(value, ".."); ok {
 				return strings.TrimSpace(a) + "–" + strings.TrimSpace(b)
 			}
@@ -244,11 +293,12 @@ func (h *handler) search(w http.ResponseWriter, r *http.Request) {
 	p := h.newPage(w, r, "")
 	st := readState(r.URL.Query(), p.UI, p.Hidden["ui"] != "")
 	p.Q = st.Q
-	sr := h.get()
+	sr := h.view(w)
 	if sr == nil {
 		h.fail(w, r, &p, search.ErrUnavailable)
 		return
 	}
+	defer sr.Release()
 	label := h.labeler(p.UI)
 	v := &searchView{page: p, Chips: buildChips(&p, st, label)}
 	if len(v.Chips) > 1 {
@@ -343,7 +393,7 @@ func examples(ui string, st state) []link {
 // landingDocs is how many documents the landing page lists.
 const landingDocs = 20
 
-func (h *handler) fillLanding(v *searchView, sr *search.Searcher, st state) {
+func (h *handler) fillLanding(v *searchView, sr *search.View, st state) {
 	v.Examples = examples(v.UI, st)
 	docs := sr.Documents()
 	for i, d := range docs {
@@ -356,13 +406,23 @@ func (h *handler) fillLanding(v *searchView, sr *search.Searcher, st state) {
 	}
 }
 
-func (h *handler) document(w http.ResponseWriter, r *http.Request) {
-	p := h.newPage(w, r, "")
-	sr := h.get()
-	if sr == nil {
-		h.fail(w, r, &p, search.ErrUnavailable)
-		return
+// viewed adapts a page that reads the index: it makes the page, takes
+// the live generation for it (the 503 page while there is none) and
+// releases it after.
+func (h *handler) viewed(fn func(w http.ResponseWriter, r *http.Request, p page, sr *search.View)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		p := h.newPage(w, r, "")
+		sr := h.view(w)
+		if sr == nil {
+			h.fail(w, r, &p, search.ErrUnavailable)
+			return
+		}
+		defer sr.Release()
+		fn(w, r, p, sr)
 	}
+}
+
+func (h *handler) document(w http.ResponseWriter, r *http.Request, p page, sr *search.View) {
 	ctx, cancel := context.WithTimeout(r.Context(), h.opts.SearchTimeout)
 	defer cancel()
 	info, passages, err := sr.Document(ctx, r.PathValue("id"))
@@ -390,13 +450,7 @@ type documentsView struct {
 	Documents []docLink
 }
 
-func (h *handler) documents(w http.ResponseWriter, r *http.Request) {
-	p := h.newPage(w, r, "")
-	sr := h.get()
-	if sr == nil {
-		h.fail(w, r, &p, search.ErrUnavailable)
-		return
-	}
+func (h *handler) documents(w http.ResponseWriter, r *http.Request, p page, sr *search.View) {
 	p.Title = p.T("documents.title")
 	v := &documentsView{page: p}
 	st := &state{UI: p.UI, explicitUI: p.Hidden["ui"] != ""}

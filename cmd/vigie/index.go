@@ -91,7 +91,11 @@ func printBuild(w io.Writer, m *indexer.Manifest, live bool) {
 		fmt.Fprintf(w, "%d problems: %d skipped (%s), %d warnings (%s):\n", len(m.Problems),
 			nSkipped, countList(skipped), len(m.Problems)-nSkipped, countList(warned))
 		for _, p := range m.Problems {
-			fmt.Fprintf(w, "  %s\n", p)
+			hint := ""
+			if p.Kind == indexer.KindTooLarge {
+				hint = " (--max-doc-size)"
+			}
+			fmt.Fprintf(w, "  %s%s\n", p, hint)
 		}
 	}
 	if live {

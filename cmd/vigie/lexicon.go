@@ -11,7 +11,9 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/vigie/vigie/indexer"
+	"github.com/vigie/vigie/internal/lexiconbuild"
+	"github.com/vigie/vigie/lang"
+
 	"github.com/vigie/vigie/search/lexicon"
 )
 
@@ -62,7 +64,7 @@ func lexiconBuild(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	pairs, st, err := lexicon.Build(ctx, lexicon.BuildOptions{Corpus: *corpus, MinCount: *minCount, MinDice: *minDice, Logger: log})
+	pairs, st, err := lexiconbuild.Build(ctx, lexiconbuild.BuildOptions{Corpus: *corpus, MinCount: *minCount, MinDice: *minDice, Logger: log})
 	if err != nil {
 		return err
 	}
@@ -122,10 +124,10 @@ func lexiconShow(args []string, stdout, stderr io.Writer) error {
 	defer tw.Flush()
 	if len(terms) > 0 {
 		for _, t := range terms {
-			for _, lang := range indexer.Languages {
-				stems := indexer.Terms(indexer.AnalyzerFor(lang), t)
-				for _, tr := range lex.Lookup(lang, stems) {
-					fmt.Fprintf(tw, "%s\t[%s→]\t%s\t%.3f\t%s\n", t, lang, tr.Text, tr.Weight, tr.Source)
+			for _, lg := range lang.Languages {
+				stems := lang.Terms(lang.AnalyzerFor(lg), t)
+				for _, tr := range lex.Lookup(lg, stems) {
+					fmt.Fprintf(tw, "%s\t[%s→]\t%s\t%.3f\t%s\n", t, lg, tr.Text, tr.Weight, tr.Source)
 				}
 			}
 		}

@@ -358,7 +358,7 @@ func TestIndexSummary(t *testing.T) {
 	}
 	// Limits are flags.
 	out5, err := exec.Command(bin, "index", "--max-doc-size", "1KiB", "--seeds", "../../seeds", "--data", filepath.Join(work, "d5")).CombinedOutput()
-	if err == nil || !strings.Contains(string(out5), "larger than the 1 KiB limit") {
+	if err == nil || !strings.Contains(string(out5), "larger than the 1 KiB document size limit (--max-doc-size)") {
 		t.Errorf("--max-doc-size 1KiB: %v\n%s", err, out5)
 	}
 }

@@ -11,8 +11,35 @@ import (
 	"os"
 	"strings"
 
+	"github.com/vigie/vigie/indexer"
 	"github.com/vigie/vigie/search"
 )
+
+// facetUsage describes a facet's filter flag by the facet's kind.
+var facetUsage = map[indexer.FacetKind]string{
+	indexer.FacetLang:   "only passages in this language: en or fr (repeatable)",
+	indexer.FacetEntity: "only passages naming this id or name (repeatable)",
+	indexer.FacetYear:   "only passages about this year or range 2013..2016 (repeatable)",
+	indexer.FacetTerms:  "only passages with this value (repeatable)",
+}
+
+// filterFlag collects a repeatable filter flag into filters[name].
+type filterFlag struct {
+	filters map[string][]string
+	name    string
+}
+
+func (f filterFlag) String() string {
+	if f.filters == nil {
+		return ""
+	}
+	return strings.Join(f.filters[f.name], ",")
+}
+
+func (f filterFlag) Set(v string) error {
+	f.filters[f.name] = append(f.filters[f.name], v)
+	return nil
+}
 
 // multiFlag collects a repeatable flag.
 type multiFlag []string
@@ -28,11 +55,10 @@ func cmdSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	size := fs.Int("size", 10, "number of results")
 	page := fs.Int("page", 1, "result page")
 	ui := fs.String("ui", "en", "language of facet labels: en or fr")
-	var langs, actors, forums, years multiFlag
-	fs.Var(&langs, "lang", "only passages in this language: en or fr (repeatable)")
-	fs.Var(&actors, "actor", "only passages naming this actor id (repeatable)")
-	fs.Var(&forums, "forum", "only passages naming this forum id (repeatable)")
-	fs.Var(&years, "year", "only passages about this year or range 2013..2016 (repeatable)")
+	filters := map[string][]string{}
+	for _, f := range indexer.Facets {
+		fs.Var(filterFlag{filters, f.Name}, f.Name, facetUsage[f.Kind])
+	}
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -43,11 +69,9 @@ func cmdSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	defer s.Close()
 	res, err := s.Search(ctx, search.Request{
-		Query: strings.Join(rest, " "),
-		Filters: map[string][]string{
-			search.FacetLang: langs, search.FacetActor: actors, search.FacetForum: forums, search.FacetYear: years,
-		},
-		Page: *page, Size: *size, UI: *ui,
+		Query:   strings.Join(rest, " "),
+		Filters: filters,
+		Page:    *page, Size: *size, UI: *ui,
 	})
 	if err != nil {
 		var in *search.InputError

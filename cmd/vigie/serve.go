@@ -46,7 +46,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	logFormat := fs.String("log-format", env("VIGIE_LOG_FORMAT", "text"), "log format: text or json (env VIGIE_LOG_FORMAT)")
 	logLevel := fs.String("log-level", env("VIGIE_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env VIGIE_LOG_LEVEL)")
 	logQueries := fs.Bool("log-queries", ev.bool("VIGIE_LOG_QUERIES", true), "include the query text (q) in request logs (env VIGIE_LOG_QUERIES)")
-	searchTimeout := fs.Duration("search-timeout", 2*time.Second, "time limit of one search")
+	searchTimeout := fs.Duration("search-timeout", search.DefaultTimeout, "time limit of one search")
 	drain := fs.Duration("shutdown-timeout", 10*time.Second, "time given to in-flight requests on shutdown")
 	drainDelay := fs.Duration("drain-delay", ev.duration("VIGIE_DRAIN_DELAY", 0), "on shutdown, answer /readyz 503 for this long before refusing connections (env VIGIE_DRAIN_DELAY)")
 	cors := fs.String("cors-origins", env("VIGIE_CORS_ORIGINS", ""), "comma-separated origins allowed to call the API from a browser; empty: none (env VIGIE_CORS_ORIGINS)")

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/vigie/vigie/indexer"
+	"github.com/vigie/vigie/lang"
 )
 
 // Sources of a pair.
@@ -155,7 +155,7 @@ const MaxTranslations = 3
 // "security" (sécurité) replace those the laws suggest (valeurs
 // mobilières).
 func New(lists ...[]Pair) *Lexicon {
-	l := &Lexicon{from: map[string]map[string][]Translation{indexer.English: {}, indexer.French: {}}}
+	l := &Lexicon{from: map[string]map[string][]Translation{lang.English: {}, lang.French: {}}}
 	var shadowed map[string]map[string]bool // terms of earlier lists
 	add := func(from, key string, t Translation) {
 		if shadowed[from][key] {
@@ -174,21 +174,21 @@ func New(lists ...[]Pair) *Lexicon {
 	}
 	for _, ps := range lists {
 		shadowed = map[string]map[string]bool{}
-		for lang, m := range l.from {
-			shadowed[lang] = make(map[string]bool, len(m))
+		for lg, m := range l.from {
+			shadowed[lg] = make(map[string]bool, len(m))
 			for k := range m {
-				shadowed[lang][k] = true
+				shadowed[lg][k] = true
 			}
 		}
 		for _, p := range ps {
-			en := indexer.Terms(indexer.AnalyzerEN, p.EN)
-			fr := indexer.Terms(indexer.AnalyzerFR, p.FR)
+			en := lang.Terms(lang.AnalyzerEN, p.EN)
+			fr := lang.Terms(lang.AnalyzerFR, p.FR)
 			if len(en) == 0 || len(fr) == 0 {
 				continue
 			}
 			l.maxWords = max(l.maxWords, len(en), len(fr))
-			add(indexer.English, strings.Join(en, " "), Translation{Text: p.FR, Weight: p.Weight, Source: p.Source})
-			add(indexer.French, strings.Join(fr, " "), Translation{Text: p.EN, Weight: p.Weight, Source: p.Source})
+			add(lang.English, strings.Join(en, " "), Translation{Text: p.FR, Weight: p.Weight, Source: p.Source})
+			add(lang.French, strings.Join(fr, " "), Translation{Text: p.EN, Weight: p.Weight, Source: p.Source})
 			l.size++
 		}
 	}
@@ -207,11 +207,11 @@ func New(lists ...[]Pair) *Lexicon {
 // Lookup returns the translations into the other language of the term
 // whose stems (analysed with lang's analyzer) are given, best first; nil
 // when the lexicon lacks it. A nil Lexicon has no entries.
-func (l *Lexicon) Lookup(lang string, stems []string) []Translation {
+func (l *Lexicon) Lookup(lg string, stems []string) []Translation {
 	if l == nil || len(stems) == 0 {
 		return nil
 	}
-	return l.from[lang][strings.Join(stems, " ")]
+	return l.from[lg][strings.Join(stems, " ")]
 }
 
 // MaxWords is the length, in stems, of the longest term.

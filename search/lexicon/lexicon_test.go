@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vigie/vigie/indexer"
+	"github.com/vigie/vigie/lang"
 )
 
 func TestReadWriteRoundTrip(t *testing.T) {
@@ -67,8 +67,8 @@ func TestLookupByStems(t *testing.T) {
 		{EN: "the", FR: "le", Weight: 1}, // stop words: dropped
 	})
 	tests := []struct {
-		lang, text string
-		want       []string
+		lg, text string
+		want     []string
 	}{
 		// Any form of the words finds the entry: stems are compared.
 		{"en", "data at rest", []string{"données inactives"}},
@@ -80,11 +80,11 @@ func TestLookupByStems(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var got []string
-		for _, tr := range l.Lookup(tt.lang, indexer.Terms(indexer.AnalyzerFor(tt.lang), tt.text)) {
+		for _, tr := range l.Lookup(tt.lg, lang.Terms(lang.AnalyzerFor(tt.lg), tt.text)) {
 			got = append(got, tr.Text)
 		}
 		if strings.Join(got, "|") != strings.Join(tt.want, "|") {
-			t.Errorf("Lookup(%s, %q) = %q, want %q", tt.lang, tt.text, got, tt.want)
+			t.Errorf("Lookup(%s, %q) = %q, want %q", tt.lg, tt.text, got, tt.want)
 		}
 	}
 	if l.MaxWords() != 2 {
@@ -107,11 +107,11 @@ func TestGlossaryShadowsBuiltPairs(t *testing.T) {
 		{EN: "privacy", FR: "vie privée", Weight: 0.7},
 	}
 	l := New(glossary, built)
-	got := l.Lookup("en", indexer.Terms(indexer.AnalyzerEN, "security"))
+	got := l.Lookup("en", lang.Terms(lang.AnalyzerEN, "security"))
 	if len(got) != 1 || got[0].Text != "sécurité" {
 		t.Errorf("security → %+v, want the glossary's sécurité only", got)
 	}
-	if got := l.Lookup("en", indexer.Terms(indexer.AnalyzerEN, "privacy")); len(got) != 1 || got[0].Text != "vie privée" {
+	if got := l.Lookup("en", lang.Terms(lang.AnalyzerEN, "privacy")); len(got) != 1 || got[0].Text != "vie privée" {
 		t.Errorf("privacy → %+v, want vie privée from the built pairs", got)
 	}
 }
@@ -142,7 +142,7 @@ func TestDefault(t *testing.T) {
 	for _, tt := range tests {
 		found := false
 		var got []string
-		for _, tr := range l.Lookup(tt.from, indexer.Terms(indexer.AnalyzerFor(tt.from), tt.text)) {
+		for _, tr := range l.Lookup(tt.from, lang.Terms(lang.AnalyzerFor(tt.from), tt.text)) {
 			got = append(got, tr.Text)
 			found = found || tr.Text == tt.want
 		}
@@ -170,24 +170,5 @@ func TestMerge(t *testing.T) {
 	}
 	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
 		t.Errorf("Merge = %+v, want %+v", got, want)
-	}
-}
-
-func TestRedundant(t *testing.T) {
-	tests := []struct {
-		p    Pair
-		want bool
-	}{
-		{Pair{EN: "information", FR: "information"}, true},
-		{Pair{EN: "COVID", FR: "COVID"}, true},
-		{Pair{EN: "de", FR: "définitions qui suivent"}, true}, // a French stop word as an English term
-		{Pair{EN: "sûreté", FR: "security"}, true},            // quoted across the versions
-		{Pair{EN: "international law", FR: "droit international"}, false},
-		{Pair{EN: "encryption", FR: "chiffrement"}, false},
-	}
-	for _, tt := range tests {
-		if got := redundant(tt.p); got != tt.want {
-			t.Errorf("redundant(%q, %q) = %v, want %v", tt.p.EN, tt.p.FR, got, tt.want)
-		}
 	}
 }

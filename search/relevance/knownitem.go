@@ -7,7 +7,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/vigie/vigie/indexer"
+	"github.com/vigie/vigie/lang"
 	"github.com/vigie/vigie/search"
 )
 
@@ -73,11 +73,11 @@ func twinDocID(id string) string {
 	segs := strings.Split(id, "--")
 	for i, s := range segs {
 		switch s {
-		case indexer.English:
-			segs[i] = indexer.French
+		case lang.English:
+			segs[i] = lang.French
 			return strings.Join(segs, "--")
-		case indexer.French:
-			segs[i] = indexer.English
+		case lang.French:
+			segs[i] = lang.English
 			return strings.Join(segs, "--")
 		}
 	}
@@ -106,9 +106,9 @@ func RunKnownItems(ctx context.Context, s *search.Searcher, items []KnownItem) (
 		if err != nil {
 			return nil, err
 		}
-		other := indexer.French
-		if it.Lang == indexer.French {
-			other = indexer.English
+		other := lang.French
+		if it.Lang == lang.French {
+			other = lang.English
 		}
 		cross, err := rankOf(ctx, s, it.Query, other, it.TwinDoc, it.Section)
 		if err != nil {
@@ -141,10 +141,10 @@ func RunKnownItems(ctx context.Context, s *search.Searcher, items []KnownItem) (
 
 // rankOf returns the 1-based rank, in the top 10, of the first passage of
 // doc's section num, or 0.
-func rankOf(ctx context.Context, s *search.Searcher, q, lang, doc, num string) (int, error) {
+func rankOf(ctx context.Context, s *search.Searcher, q, lg, doc, num string) (int, error) {
 	req := search.Request{Query: q, Size: Cutoff}
-	if lang != "" {
-		req.Filters = map[string][]string{search.FacetLang: {lang}}
+	if lg != "" {
+		req.Filters = map[string][]string{"lang": {lg}}
 	}
 	res, err := s.Search(ctx, req)
 	if err != nil {
@@ -163,12 +163,12 @@ func (r *KnownItemReport) WriteTable(w io.Writer) {
 	fmt.Fprintf(w, "known items: %d law sections (query: the marginal note)\n", r.N)
 	fmt.Fprintf(w, "%-24s %4s  %6s  %10s\n", "answer", "n", "MRR", "success@10")
 	fmt.Fprintf(w, "%-24s %4d  %6.3f  %10.3f\n", "section, same language", r.N, r.SameMRR, r.SameSuccess)
-	for _, l := range []string{indexer.English, indexer.French} {
+	for _, l := range []string{lang.English, lang.French} {
 		if r.CrossN[l] == 0 {
 			continue
 		}
 		name := "twin, en query → fr"
-		if l == indexer.French {
+		if l == lang.French {
 			name = "twin, fr query → en"
 		}
 		fmt.Fprintf(w, "%-24s %4d  %6.3f  %10.3f\n", name, r.CrossN[l], r.CrossMRR[l], r.CrossSuccess[l])

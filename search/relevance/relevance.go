@@ -199,7 +199,7 @@ func Run(ctx context.Context, s *search.Searcher, set *Set) (*Report, error) {
 	for _, q := range set.Queries {
 		req := search.Request{Query: q.Q, Size: Cutoff}
 		if q.Lang != "" {
-			req.Filters = map[string][]string{search.FacetLang: {q.Lang}}
+			req.Filters = map[string][]string{"lang": {q.Lang}}
 		}
 		res, err := s.Search(ctx, req)
 		if err != nil {

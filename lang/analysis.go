@@ -1,18 +1,19 @@
-package indexer
+package lang
 
 import (
+	"bytes"
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/lang/fr"
-	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/token/porter"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/registry"
 )
 
-// Analyzer names registered with bleve by this package.
+// Analyzer names registered with bleve when the package is imported.
 const (
 	// AnalyzerEN: unicode words, apostrophes normalised, possessive 's
 	// dropped, lower case, English stop words, accents folded, Porter stem.
@@ -29,6 +30,7 @@ const (
 	AnalyzerWords = "vigie_words"
 
 	foldFilterName       = "vigie_fold"
+	lowerFilterName      = "vigie_lower"
 	apostropheFilterName = "vigie_apostrophe"
 )
 
@@ -40,44 +42,56 @@ func AnalyzerFor(lang string) string {
 	return AnalyzerEN
 }
 
-// foldFilter folds accents in each token's term. It works on terms, not
-// on the input text, so token offsets still point at the original
-// characters and highlights land on "sécurité", not beside it.
-type foldFilter struct{}
+// termFilter is a token filter that maps each token's term, keeping its
+// offsets on the text as written: highlights land on "sécurité", not
+// beside it. Three are registered:
+//   - vigie_fold folds accents (FoldBytes); unlike bleve's asciifolding char
+//     filter, which rewrites the input text and shifts the offsets;
+//   - vigie_lower lower-cases with the Go library's Unicode rules (lowerBytes):
+//     bleve's to_lower filter rewrites terms in place and breaks on letters
+//     whose lower case is longer than they are ("İ" → "i̇"), leaving invalid
+//     UTF-8 in the term;
+//   - vigie_apostrophe maps typographic apostrophes to ASCII (ApostrophesBytes).
+type termFilter func([]byte) []byte
 
-func (foldFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
+func (f termFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 	for _, t := range in {
-		t.Term = foldBytes(t.Term)
+		t.Term = f(t.Term)
 	}
 	return in
 }
 
-// apostropheFilter maps typographic apostrophes to ASCII in terms.
-type apostropheFilter struct{}
-
-func (apostropheFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
-	for _, t := range in {
-		t.Term = normalizeApostrophes(t.Term)
+// lowerBytes is bytes.ToLower with an ASCII fast path that lower-cases in
+// place.
+func lowerBytes(b []byte) []byte {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return bytes.ToLower(b)
+		}
 	}
-	return in
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return b
 }
 
 func init() {
 	must := func(err error) {
 		if err != nil {
-			panic(fmt.Sprintf("indexer: register analysis: %v", err))
+			panic(fmt.Sprintf("lang: register analysis: %v", err))
 		}
 	}
-	must(registry.RegisterTokenFilter(foldFilterName, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
-		return foldFilter{}, nil
-	}))
-	must(registry.RegisterTokenFilter(apostropheFilterName, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
-		return apostropheFilter{}, nil
-	}))
-	must(registry.RegisterAnalyzer(AnalyzerEN, chain(apostropheFilterName, en.PossessiveName, lowercase.Name, en.StopName, foldFilterName, porter.Name)))
-	must(registry.RegisterAnalyzer(AnalyzerFR, chain(apostropheFilterName, lowercase.Name, fr.ElisionName, fr.StopName, foldFilterName, fr.LightStemmerName)))
-	must(registry.RegisterAnalyzer(AnalyzerFold, chain(lowercase.Name, foldFilterName)))
-	must(registry.RegisterAnalyzer(AnalyzerWords, chain(apostropheFilterName, lowercase.Name, fr.ElisionName)))
+	for name, f := range map[string]termFilter{foldFilterName: FoldBytes, lowerFilterName: lowerBytes, apostropheFilterName: ApostrophesBytes} {
+		must(registry.RegisterTokenFilter(name, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
+			return f, nil
+		}))
+	}
+	must(registry.RegisterAnalyzer(AnalyzerEN, chain(apostropheFilterName, en.PossessiveName, lowerFilterName, en.StopName, foldFilterName, porter.Name)))
+	must(registry.RegisterAnalyzer(AnalyzerFR, chain(apostropheFilterName, lowerFilterName, fr.ElisionName, fr.StopName, foldFilterName, fr.LightStemmerName)))
+	must(registry.RegisterAnalyzer(AnalyzerFold, chain(lowerFilterName, foldFilterName)))
+	must(registry.RegisterAnalyzer(AnalyzerWords, chain(apostropheFilterName, lowerFilterName, fr.ElisionName)))
 }
 
 // chain builds an analyzer constructor: the unicode tokenizer followed by

@@ -1,11 +1,10 @@
-package lexicon
+package lexiconbuild
 
 import (
 	"context"
 	"fmt"
 	"log/slog"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"slices"
 	"sort"
@@ -15,9 +14,10 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/vigie/vigie/lang"
+	"github.com/vigie/vigie/search/lexicon"
 
-	"github.com/vigie/vigie/indexer"
+	"github.com/blevesearch/bleve/v2/analysis"
 )
 
 // BuildOptions configure Build.
@@ -79,7 +79,7 @@ type Stats struct {
 // Build derives translation pairs from parallel Acts: term co-occurrence
 // in aligned units scored with the Dice coefficient, plus the French
 // equivalents that English definitions give in brackets.
-func Build(ctx context.Context, opts BuildOptions) ([]Pair, Stats, error) {
+func Build(ctx context.Context, opts BuildOptions) ([]lexicon.Pair, Stats, error) {
 	opts.defaults()
 	began := time.Now()
 	var st Stats
@@ -100,7 +100,7 @@ func Build(ctx context.Context, opts BuildOptions) ([]Pair, Stats, error) {
 	readUnits := func(tk *tokenizer, units []unit, en []section) fileResult {
 		r := fileResult{defs: definitions(en), units: make([][2][]string, 0, len(units))}
 		for _, u := range units {
-			r.units = append(r.units, [2][]string{tk.items(u.en, indexer.English), tk.items(u.fr, indexer.French)})
+			r.units = append(r.units, [2][]string{tk.items(u.en, lang.English), tk.items(u.fr, lang.French)})
 		}
 		return r
 	}
@@ -148,10 +148,10 @@ func Build(ctx context.Context, opts BuildOptions) ([]Pair, Stats, error) {
 		return r
 	}
 	err = forEachFile(ctx, opts, files, readSurfaces, func(r fileResult) {
-		for lang := range r.surfaces {
-			for k, forms := range r.surfaces[lang] {
+		for lg := range r.surfaces {
+			for k, forms := range r.surfaces[lg] {
 				for f, n := range forms {
-					want[lang][k][f] += n
+					want[lg][k][f] += n
 				}
 			}
 		}
@@ -159,13 +159,13 @@ func Build(ctx context.Context, opts BuildOptions) ([]Pair, Stats, error) {
 	if err != nil {
 		return nil, st, err
 	}
-	var out []Pair
+	var out []lexicon.Pair
 	for _, p := range stemPairs {
 		en, fr := best(want[0][c.names[0][p.e]]), best(want[1][c.names[1][p.f]])
 		if en == "" || fr == "" {
 			continue
 		}
-		pair := Pair{EN: en, FR: fr, Weight: round3(p.dice), Count: int(p.count), Source: SourceDice}
+		pair := lexicon.Pair{EN: en, FR: fr, Weight: round3(p.dice), Count: int(p.count), Source: lexicon.SourceDice}
 		if !redundant(pair) {
 			out = append(out, pair)
 		}
@@ -175,7 +175,7 @@ func Build(ctx context.Context, opts BuildOptions) ([]Pair, Stats, error) {
 			out = append(out, p)
 		}
 	}
-	out = Merge(out)
+	out = lexicon.Merge(out)
 	if opts.MaxPairs > 0 && len(out) > opts.MaxPairs {
 		out = out[:opts.MaxPairs]
 	}
@@ -261,10 +261,10 @@ type tokenizer struct {
 
 func newTokenizer() *tokenizer {
 	t := &tokenizer{seen: map[string]bool{}}
-	for i, lang := range []string{indexer.English, indexer.French} {
-		a, err := indexer.Analyzer(indexer.AnalyzerFor(lang))
+	for i, l := range []string{lang.English, lang.French} {
+		a, err := lang.Analyzer(lang.AnalyzerFor(l))
 		if err != nil {
-			panic(fmt.Sprintf("lexicon: analyzer %s: %v", lang, err)) // registered by package indexer
+			panic(fmt.Sprintf("lexicon: analyzer %s: %v", l, err)) // registered by package lang
 		}
 		t.an[i] = a
 	}
@@ -317,9 +317,9 @@ var conjunctions = map[string]bool{"and": true, "or": true, "nor": true, "but": 
 
 // items returns the distinct terms of text: stems and pairs of adjacent
 // stems ("data rest" for "data at rest").
-func (t *tokenizer) items(text, lang string) []string {
+func (t *tokenizer) items(text, code string) []string {
 	a := t.an[0]
-	if lang == indexer.French {
+	if code == lang.French {
 		a = t.an[1]
 	}
 	clear(t.seen)
@@ -345,8 +345,8 @@ func (t *tokenizer) items(text, lang string) []string {
 
 // surfaces counts, for each stem sequence in want, the text spans that
 // analyse to it, into out.
-func (t *tokenizer) surfaces(text string, lang int, want map[string]map[string]int, out map[string]map[string]int) {
-	ts := tokens(t.an[lang], text)
+func (t *tokenizer) surfaces(text string, lg int, want map[string]map[string]int, out map[string]map[string]int) {
+	ts := tokens(t.an[lg], text)
 	count := func(key, span string) {
 		if _, ok := want[key]; !ok {
 			return
@@ -369,10 +369,6 @@ func (t *tokenizer) surfaces(text string, lang int, want map[string]map[string]i
 	}
 }
 
-// reElided matches a French elided article or pronoun at the start of a
-// span: the analyzer drops it, so the lexicon leaves it out.
-var reElided = regexp.MustCompile(`^(?i)(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)'`)
-
 // surface normalises a text span for the lexicon file: lower case unless
 // it is an acronym, typographic apostrophes made ASCII, spaces collapsed.
 func surface(s string) string {
@@ -380,16 +376,13 @@ func surface(s string) string {
 		s = strings.Join(strings.Fields(s), " ")
 	}
 	if strings.ContainsAny(s, "’‘'") {
-		s = apostrophes.Replace(s)
-		s = reElided.ReplaceAllString(s, "")
+		s = lang.StripElision(lang.Apostrophes(s))
 	}
 	if !isAcronym(s) {
 		s = strings.ToLower(s)
 	}
 	return s
 }
-
-var apostrophes = strings.NewReplacer("’", "'", "‘", "'")
 
 func isAcronym(s string) bool {
 	letters := 0
@@ -651,7 +644,7 @@ func (c *counter) compositional(x candidate, linked map[[2]string]bool) bool {
 // cognates reports whether two stems share most of their spelling:
 // "prudenti" and "prudentiel", "intern" and "intern".
 func cognates(a, b string) bool {
-	a, b = indexer.Fold(a), indexer.Fold(b)
+	a, b = lang.Fold(a), lang.Fold(b)
 	n := 0
 	for n < len(a) && n < len(b) && a[n] == b[n] {
 		n++
@@ -671,7 +664,7 @@ func (c *counter) lengthGap(x candidate) int {
 // similarity is the length of the common prefix of two stems, over the
 // longer one's length: cognates ("informat"/"inform") score high.
 func similarity(a, b string) float64 {
-	a, b = indexer.Fold(a), indexer.Fold(b)
+	a, b = lang.Fold(a), lang.Fold(b)
 	n := 0
 	for n < len(a) && n < len(b) && a[n] == b[n] {
 		n++
@@ -684,8 +677,8 @@ func similarity(a, b string) float64 {
 // gloss ("including any political subdivision…"), not the French term.
 func moreEnglish(text string) bool {
 	words := strings.Fields(text)
-	en := len(words) - len(indexer.Terms(indexer.AnalyzerEN, text))
-	fr := len(words) - len(indexer.Terms(indexer.AnalyzerFR, text))
+	en := len(words) - len(lang.Terms(lang.AnalyzerEN, text))
+	fr := len(words) - len(lang.Terms(lang.AnalyzerFR, text))
 	return en > fr
 }
 
@@ -695,18 +688,18 @@ func moreEnglish(text string) bool {
 // of the other language's stop words only (English text quotes French: "de"
 // paired with "définitions qui suivent"), or the English term is written
 // with French accents ("sûreté" paired with "security").
-func redundant(p Pair) bool {
+func redundant(p lexicon.Pair) bool {
 	same := func(analyzer string) bool {
-		return slices.Equal(indexer.Terms(analyzer, p.EN), indexer.Terms(analyzer, p.FR))
+		return slices.Equal(lang.Terms(analyzer, p.EN), lang.Terms(analyzer, p.FR))
 	}
-	return same(indexer.AnalyzerFR) || same(indexer.AnalyzerEN) || strings.ContainsAny(p.EN, "éèêëàâçôûùîï") ||
-		len(indexer.Terms(indexer.AnalyzerFR, p.EN)) == 0 || len(indexer.Terms(indexer.AnalyzerEN, p.FR)) == 0
+	return same(lang.AnalyzerFR) || same(lang.AnalyzerEN) || strings.ContainsAny(p.EN, "éèêëàâçôûùîï") ||
+		len(lang.Terms(lang.AnalyzerFR, p.EN)) == 0 || len(lang.Terms(lang.AnalyzerEN, p.FR)) == 0
 }
 
 // definitionPairs turns the (English term, French term) pairs read from
 // definitions into weighted pairs: the share of the English term's
 // definitions that give this French term.
-func definitionPairs(defs [][2]string) []Pair {
+func definitionPairs(defs [][2]string) []lexicon.Pair {
 	count := map[[2]string]int{}
 	total := map[string]int{}
 	for _, d := range defs {
@@ -717,7 +710,7 @@ func definitionPairs(defs [][2]string) []Pair {
 		count[[2]string{en, fr}]++
 		total[en]++
 	}
-	var out []Pair
+	var out []lexicon.Pair
 	for k, n := range count {
 		share := float64(n) / float64(total[k[0]])
 		// A single word defined once is often a sense peculiar to one Act
@@ -729,7 +722,7 @@ func definitionPairs(defs [][2]string) []Pair {
 		}
 		// Weight: the share, discounted when few definitions attest it.
 		w := share * min(1, float64(n+1)/4)
-		out = append(out, Pair{EN: k[0], FR: k[1], Weight: round3(w), Count: n, Source: SourceDefinition})
+		out = append(out, lexicon.Pair{EN: k[0], FR: k[1], Weight: round3(w), Count: n, Source: lexicon.SourceDefinition})
 	}
 	return out
 }

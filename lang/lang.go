@@ -1,4 +1,4 @@
-package indexer
+package lang
 
 import (
 	"strings"
@@ -16,6 +16,33 @@ const (
 // Languages lists the supported language codes.
 var Languages = []string{English, French}
 
+// Other returns the other supported language: French for English and
+// English for French.
+func Other(code string) string {
+	if code == French {
+		return English
+	}
+	return French
+}
+
+// labels names each language in each interface language.
+var labels = map[string]map[string]string{
+	English: {English: "English", French: "French"},
+	French:  {English: "anglais", French: "français"},
+}
+
+// Label names the language code in the interface language ui ("en" or
+// "fr"); an unknown code is returned as it is.
+func Label(code, ui string) string {
+	if ui != French {
+		ui = English
+	}
+	if l, ok := labels[ui][code]; ok {
+		return l
+	}
+	return code
+}
+
 // Frequent function words: frequent enough that a few sentences hold many,
 // distinctive enough that the two lists barely overlap.
 var (
@@ -31,10 +58,10 @@ func wordSet(s string) map[string]bool {
 	return m
 }
 
-// DetectLang guesses whether text is English or French from the share of
+// Detect guesses whether text is English or French from the share of
 // each language's function words. It returns "" when the text holds too
 // few of either to tell.
-func DetectLang(text string) string {
+func Detect(text string) string {
 	en, fr := 0, 0
 	seen := 0
 	for _, w := range strings.FieldsFunc(text, func(r rune) bool {
@@ -70,9 +97,9 @@ func DetectLang(text string) string {
 	return ""
 }
 
-// validLang normalises a language tag ("fr-CA", "FR", "en_GB") or name
+// Parse normalises a language tag ("fr-CA", "FR", "en_GB") or name
 // ("French", "français") to a supported code, or returns "".
-func validLang(s string) string {
+func Parse(s string) string {
 	s = strings.ToLower(strings.TrimSpace(s))
 	switch s {
 	case "english", "anglais":

@@ -1,4 +1,4 @@
-package lexicon
+package lexiconbuild
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/vigie/vigie/internal/testutil"
+	"github.com/vigie/vigie/search/lexicon"
 )
 
 const lawEN = `---
@@ -135,7 +136,7 @@ func TestBuildSample(t *testing.T) {
 	if st.Files != 3 || st.Units < 500 || st.Definitions < 20 {
 		t.Errorf("stats %+v: too little read", st)
 	}
-	index := map[string]Pair{}
+	index := map[string]lexicon.Pair{}
 	for _, p := range pairs {
 		index[p.EN+"\t"+p.FR] = p
 		if p.Weight <= 0 || p.Weight > 1 {
@@ -171,6 +172,25 @@ func TestMoreEnglish(t *testing.T) {
 	} {
 		if got := moreEnglish(text); got != want {
 			t.Errorf("moreEnglish(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
+
+func TestRedundant(t *testing.T) {
+	tests := []struct {
+		p    lexicon.Pair
+		want bool
+	}{
+		{lexicon.Pair{EN: "information", FR: "information"}, true},
+		{lexicon.Pair{EN: "COVID", FR: "COVID"}, true},
+		{lexicon.Pair{EN: "de", FR: "définitions qui suivent"}, true}, // a French stop word as an English term
+		{lexicon.Pair{EN: "sûreté", FR: "security"}, true},            // quoted across the versions
+		{lexicon.Pair{EN: "international law", FR: "droit international"}, false},
+		{lexicon.Pair{EN: "encryption", FR: "chiffrement"}, false},
+	}
+	for _, tt := range tests {
+		if got := redundant(tt.p); got != tt.want {
+			t.Errorf("redundant(%q, %q) = %v, want %v", tt.p.EN, tt.p.FR, got, tt.want)
 		}
 	}
 }

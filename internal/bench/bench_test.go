@@ -1,0 +1,75 @@
+package bench
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/vigie/vigie/internal/loadgen"
+)
+
+func TestBenchSubsetKeepsTranslationsTogether(t *testing.T) {
+	root := t.TempDir()
+	for _, lang := range []string{"en", "fr"} {
+		for _, name := range []string{"A-1.md", "B-2.md", "C-3.md", "D-4.md", "E-5.md", "F-6.md", "G-7.md", "H-8.md", "I-9.md", "J-10.md"} {
+			p := filepath.Join(root, lang, name)
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte("# "+name+"\n\ntext\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for _, tc := range []struct {
+		fraction float64
+		want     int
+	}{{0.1, 2}, {0.3, 6}, {0.5, 10}, {1, 20}} {
+		files, err := benchSubset(root, tc.fraction)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(files) != tc.want {
+			t.Errorf("fraction %v: %d files, want %d", tc.fraction, len(files), tc.want)
+		}
+		perName := map[string]int{}
+		for _, f := range files {
+			perName[filepath.Base(f.rel)]++
+		}
+		for name, n := range perName {
+			if n != 2 {
+				t.Errorf("fraction %v: %s kept in %d languages, want both", tc.fraction, name, n)
+			}
+		}
+		again, _ := benchSubset(root, tc.fraction)
+		if len(again) != len(files) || (len(files) > 0 && again[0] != files[0]) {
+			t.Errorf("fraction %v: subset not deterministic", tc.fraction)
+		}
+	}
+	if _, err := benchSubset(t.TempDir(), 0.5); err == nil {
+		t.Error("empty corpus: no error")
+	}
+}
+
+func TestBenchRequestMatchesAPIParameters(t *testing.T) {
+	r, err := benchRequest(mixQuery(t, "k\tcyber\tlang=en,fr&year=2016&page=2&size=5"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Query != "cyber" || r.Page != 2 || r.Size != 5 || len(r.Filters["lang"]) != 2 || r.Filters["year"][0] != "2016" {
+		t.Errorf("benchRequest = %+v", r)
+	}
+	if _, err := benchRequest(mixQuery(t, "k\tcyber\tpage=x")); err == nil {
+		t.Error("page=x: no error")
+	}
+}
+
+func mixQuery(t *testing.T, line string) loadgen.Query {
+	t.Helper()
+	m, err := loadgen.ParseMix(strings.NewReader(line + "\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m.Searches[0]
+}

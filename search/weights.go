@@ -1,0 +1,38 @@
+package search
+
+// Every weight of the ranking, in one place: the scores of bleve's BM25 on
+// each field are multiplied by these. Change them only with `vigie eval`
+// before and after (docs/relevance.md).
+
+// Field weights: a match in a heading or title says more about a passage
+// than one in its body.
+const (
+	boostText    = 1.0
+	boostHeading = 2.0
+	boostTitle   = 1.5
+)
+
+// Expansion weights: what the query did not say in so many words weighs
+// less than what it did.
+const (
+	// boostEntity weighs a match through the gazetteer (another form or
+	// language of the name typed) below a match of the words themselves.
+	boostEntity = 0.6
+	// boostTranslate weighs a match through the lexicon (the query's words
+	// in the other language) below a match of the words typed; each
+	// translation's own weight (its confidence in the lexicon) multiplies
+	// it.
+	boostTranslate = 0.2
+	// boostTranslateWords multiplies boostTranslate for the words of a
+	// multi-word translation matched apart, below the translation matched
+	// as a phrase.
+	boostTranslateWords = 0.5
+	// boostVariant weighs a spelling variant ("organisation" for
+	// "organization") just below the word typed.
+	boostVariant = 0.9
+	// boostFuzzy weighs a close word below the rare word typed.
+	boostFuzzy = 0.4
+	// boostPerEdit is what each edit costs a close word standing in for a
+	// word the index lacks: one edit weighs 0.8, two 0.6.
+	boostPerEdit = 0.2
+)
