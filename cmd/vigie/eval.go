@@ -29,6 +29,12 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	items := fs.Int("items", 200, "number of known items (law sections)")
 	misses := fs.Bool("misses", false, "list the queries whose first judged passage is not first")
 	noLexicon := fs.Bool("no-lexicon", false, "search without the bilingual lexicon (to measure what it brings)")
+	lexFile := fs.String("lexicon", "", "search with the glossary and this lexicon file (from \"vigie lexicon build\") instead of the embedded lexicon")
+	topical := fs.String("topical", filepath.Join("search", "testdata", "topical.json"), "topical judged set over all of laws-canada")
+	lawsData := fs.String("laws-data", "", "data folder of an index of all of --laws for the topical set: reused when it holds one, built there otherwise (default: a temporary folder)")
+	plainBM25 := fs.Bool("plain", true, "also run the topical set against a plain BM25 index of the same passages")
+	sets := fs.String("sets", "judged,known,topical", "which evaluations to run (comma-separated: judged, known, topical; known and topical need --laws or --laws-data)")
+	modes := fs.String("modes", relevance.ModeRestricted+","+relevance.ModeUnrestricted, "topical modes: lang (restricted to the answers' language), all (unrestricted, other-language hits skipped)")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -38,53 +44,50 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return errUsage
 	}
 	opts := searchOptions()
-	if *noLexicon {
+	switch {
+	case *noLexicon:
 		opts.Lexicon = nil
+	case *lexFile != "":
+		if opts.Lexicon, err = readLexicon(*lexFile); err != nil {
+			return err
+		}
 	}
-	f, err := os.Open(*judgments)
-	if err != nil {
-		return fmt.Errorf("judged queries: %w (run from the repository root, or give --judgments)", err)
-	}
-	set, err := relevance.Load(f)
-	f.Close()
-	if err != nil {
-		return err
+	run := map[string]bool{}
+	for _, name := range strings.Split(*sets, ",") {
+		switch name = strings.TrimSpace(name); name {
+		case "judged", "known", "topical":
+			run[name] = true
+		default:
+			fmt.Fprintf(stderr, "vigie eval: --sets: unknown set %q (want judged, known, topical)\n", name)
+			return errUsage
+		}
 	}
 	tmp, err := os.MkdirTemp("", "vigie-eval-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-
-	var s *search.Searcher
-	if *data != "" {
-		if s, err = openSearcher(*data, opts); err != nil {
-			return err
-		}
-	} else {
-		sources := map[string]string{}
-		if len(corpora) == 0 {
-			corpora = multiFlag{env("VIGIE_SEEDS", "seeds"), filepath.Join("..", "shared", "corpora", "cloud-guardrails")}
-		}
-		for _, c := range corpora {
-			sources[filepath.Base(filepath.Clean(c))] = c
-		}
-		if s, err = indexCorpus(ctx, filepath.Join(tmp, "judged"), sources, nil, opts); err != nil {
+	if run["judged"] {
+		if err := evalJudged(ctx, stdout, tmp, *judgments, *data, corpora, *misses, opts); err != nil {
 			return err
 		}
 	}
-	defer s.Close()
-	rep, err := relevance.Run(ctx, s, set)
-	if err != nil {
-		return err
+	if run["topical"] && (*laws != "" || *lawsData != "") {
+		to := topicalOptions{file: *topical, laws: *laws, data: *lawsData, tmp: tmp, plain: *plainBM25, misses: *misses}
+		for _, m := range strings.Split(*modes, ",") {
+			switch m = strings.TrimSpace(m); m {
+			case relevance.ModeRestricted, relevance.ModeUnrestricted:
+				to.modes = append(to.modes, m)
+			default:
+				fmt.Fprintf(stderr, "vigie eval: --modes: unknown mode %q (want lang, all)\n", m)
+				return errUsage
+			}
+		}
+		if err := evalTopical(ctx, stdout, to, opts); err != nil {
+			return err
+		}
 	}
-	fmt.Fprintf(stdout, "judged queries: %d (%s)\n", len(set.Queries), *judgments)
-	rep.WriteTable(stdout)
-	if *misses {
-		fmt.Fprintln(stdout)
-		rep.WriteMisses(stdout)
-	}
-	if *laws == "" {
+	if !run["known"] || *laws == "" {
 		return nil
 	}
 	names := strings.Split(*acts, ",")
@@ -104,6 +107,48 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	fmt.Fprintf(stdout, "\nActs: %s\n", strings.Join(names, ", "))
 	kr.WriteTable(stdout)
+	return nil
+}
+
+// evalJudged prints the table of the judged query set.
+func evalJudged(ctx context.Context, stdout io.Writer, tmp, judgments, data string, corpora multiFlag, misses bool, opts search.Options) error {
+	f, err := os.Open(judgments)
+	if err != nil {
+		return fmt.Errorf("judged queries: %w (run from the repository root, or give --judgments)", err)
+	}
+	set, err := relevance.Load(f)
+	f.Close()
+	if err != nil {
+		return err
+	}
+	var s *search.Searcher
+	if data != "" {
+		if s, err = openSearcher(data, opts); err != nil {
+			return err
+		}
+	} else {
+		sources := map[string]string{}
+		if len(corpora) == 0 {
+			corpora = multiFlag{env("VIGIE_SEEDS", "seeds"), filepath.Join("..", "shared", "corpora", "cloud-guardrails")}
+		}
+		for _, c := range corpora {
+			sources[filepath.Base(filepath.Clean(c))] = c
+		}
+		if s, err = indexCorpus(ctx, filepath.Join(tmp, "judged"), sources, nil, opts); err != nil {
+			return err
+		}
+	}
+	defer s.Close()
+	rep, err := relevance.Run(ctx, s, set)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "judged queries: %d (%s)\n", len(set.Queries), judgments)
+	rep.WriteTable(stdout)
+	if misses {
+		fmt.Fprintln(stdout)
+		rep.WriteMisses(stdout)
+	}
 	return nil
 }
 
