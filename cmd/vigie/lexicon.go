@@ -52,6 +52,7 @@ func lexiconBuild(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	minCount := fs.Int("min-count", 0, "least number of aligned units sharing a pair (default 5)")
 	minDice := fs.Float64("min-dice", 0, "least Dice coefficient of a kept pair (default 0.4)")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
+	exclude := fs.String("exclude", "", "Acts to leave out of the build (comma-separated file names without .md: A-1,P-21), to evaluate on Acts the lexicon has not seen")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -64,7 +65,13 @@ func lexiconBuild(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	pairs, st, err := lexiconbuild.Build(ctx, lexiconbuild.BuildOptions{Corpus: *corpus, MinCount: *minCount, MinDice: *minDice, Logger: log})
+	var files []string
+	if *exclude != "" {
+		if files, err = actFilesExcept(*corpus, strings.Split(*exclude, ",")); err != nil {
+			return err
+		}
+	}
+	pairs, st, err := lexiconbuild.Build(ctx, lexiconbuild.BuildOptions{Corpus: *corpus, Files: files, MinCount: *minCount, MinDice: *minDice, Logger: log})
 	if err != nil {
 		return err
 	}
@@ -146,4 +153,37 @@ func lexiconShow(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(tw, "%s\t%s\t%.3f\t%d\t%s\n", p.EN, p.FR, p.Weight, p.Count, p.Source)
 	}
 	return nil
+}
+
+// actFilesExcept lists the file names present in both corpus/en and
+// corpus/fr, less the excluded Acts (names without .md).
+func actFilesExcept(corpus string, exclude []string) ([]string, error) {
+	skip := map[string]bool{}
+	for _, a := range exclude {
+		if a = strings.TrimSpace(a); a != "" {
+			skip[a+".md"] = true
+		}
+	}
+	fr, err := os.ReadDir(filepath.Join(corpus, "fr"))
+	if err != nil {
+		return nil, fmt.Errorf("corpus: %w", err)
+	}
+	inFR := map[string]bool{}
+	for _, e := range fr {
+		inFR[e.Name()] = true
+	}
+	en, err := os.ReadDir(filepath.Join(corpus, "en"))
+	if err != nil {
+		return nil, fmt.Errorf("corpus: %w", err)
+	}
+	var out []string
+	for _, e := range en {
+		if n := e.Name(); !e.IsDir() && strings.HasSuffix(n, ".md") && inFR[n] && !skip[n] {
+			out = append(out, n)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("corpus %s: no Act left after --exclude", corpus)
+	}
+	return out, nil
 }

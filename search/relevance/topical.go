@@ -213,7 +213,7 @@ type VigieRanker struct{ S *search.Searcher }
 func (v VigieRanker) Rank(ctx context.Context, q, lang string, page, size int) ([]Ranked, error) {
 	req := search.Request{Query: q, Page: page, Size: size}
 	if lang != "" {
-		req.Filters = map[string][]string{search.FacetLang: {lang}}
+		req.Filters = map[string][]string{"lang": {lang}}
 	}
 	res, err := v.S.Search(ctx, req)
 	if err != nil {
