@@ -62,6 +62,11 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return errUsage
 		}
 	}
+	setsGiven := false
+	fs.Visit(func(f *flag.Flag) { setsGiven = setsGiven || f.Name == "sets" })
+	if setsGiven && *laws == "" && (run["known"] || run["topical"] && *lawsData == "") {
+		fmt.Fprintln(stderr, "vigie eval: the known-item test needs --laws, the topical set --laws or --laws-data: skipped")
+	}
 	tmp, err := os.MkdirTemp("", "vigie-eval-")
 	if err != nil {
 		return err
