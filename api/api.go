@@ -13,8 +13,10 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/vigie/vigie/changelog"
 	"github.com/vigie/vigie/indexer"
 	"github.com/vigie/vigie/search"
+	"github.com/vigie/vigie/watch"
 	"github.com/vigie/vigie/web"
 )
 
@@ -49,6 +51,9 @@ type Options struct {
 	Metrics *Metrics
 	// Admin, when it has a token, adds /api/v1/admin/reindex (admin.go).
 	Admin *Admin
+	// Changes is the data folder's change log, read by /api/v1/changes,
+	// document histories and /feed.atom; nil answers 503 there.
+	Changes *changelog.Log
 }
 
 // DefaultMaxBodyBytes caps request bodies when Options leave it zero.
@@ -102,6 +107,7 @@ type server struct {
 	opts    Options
 	metrics *Metrics
 	router  chi.Router
+	watch   *watch.Watcher
 }
 
 // NewRouter returns the HTTP handler for every route.
@@ -128,22 +134,27 @@ func NewRouter(h *Handle, opts Options) http.Handler {
 	}
 	opts.Metrics.watch(h)
 	r := chi.NewRouter()
-	s := &server{h: h, log: opts.Logger, opts: opts, metrics: opts.Metrics, router: r}
+	s := &server{h: h, log: opts.Logger, opts: opts, metrics: opts.Metrics, router: r,
+		watch: watch.New(opts.Changes)}
 	s.middleware(r)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) { s.writeError(w, r, search.ErrNotFound) })
 	r.MethodNotAllowed(s.methodNotAllowed)
 
 	// The web interface: the search page, documents and their assets.
-	web.New(h.Searcher, web.Options{Logger: opts.Logger, SearchTimeout: opts.SearchTimeout, Labels: opts.Labels}).Mount(r)
+	web.New(h.Searcher, web.Options{Logger: opts.Logger, SearchTimeout: opts.SearchTimeout, Labels: opts.Labels, Watch: s.watch}).Mount(r)
 	r.Get("/healthz", s.health)
 	r.Get("/readyz", s.ready)
 	r.Method(http.MethodGet, "/metrics", s.metrics.Handler())
+	r.Get("/feed.atom", s.feed)
 	r.Get("/api/openapi.json", s.openAPI)
 	r.Route("/api/v1", func(r chi.Router) {
 		r.Get("/search", s.read(s.search))
+		r.Get("/search/export", s.export)
 		r.Get("/facets", s.read(s.facets))
 		r.Get("/documents", s.read(s.documents))
 		r.Get("/documents/{id}", s.read(s.document))
+		r.Get("/documents/{id}/history", s.read(s.history))
+		r.Get("/changes", s.read(s.changes))
 		r.Get("/passages/{id}", s.read(s.passage))
 		s.mountAdmin(r)
 		r.Get("/suggest", s.read(s.suggest))
@@ -233,7 +244,8 @@ func (s *server) read(h reader) http.HandlerFunc {
 func (s *server) search(ctx context.Context, r *http.Request, sr *search.View) (any, error) {
 	var err error
 	qv := r.URL.Query()
-	req := search.Request{Query: qv.Get("q"), UI: uiLang(qv.Get("ui")), After: qv.Get("after"), Filters: map[string][]string{}}
+	req := search.Request{Query: qv.Get("q"), UI: uiLang(qv.Get("ui")), After: qv.Get("after"), Filters: map[string][]string{},
+		Sort: qv.Get("sort"), DateFrom: qv.Get("date_from"), DateTo: qv.Get("date_to")}
 	if req.Page, err = intParam(r, "page", 1); err != nil {
 		return nil, err
 	}

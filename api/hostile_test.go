@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vigie/vigie/changelog"
 	"github.com/vigie/vigie/entity"
 	"github.com/vigie/vigie/indexer"
 	"github.com/vigie/vigie/internal/testutil"
@@ -70,6 +71,9 @@ func serveCorpus(t testing.TB, corpus string, g *entity.Gazetteer, so search.Opt
 	s := search.New(gen, so)
 	t.Cleanup(func() { s.Close() })
 	h.SetSearcher(s)
+	if opts.Changes == nil {
+		opts.Changes = changelog.Open(data) // as vigie serve does
+	}
 	ts := httptest.NewServer(NewRouter(h, opts))
 	t.Cleanup(ts.Close)
 	return ts, h

@@ -394,6 +394,10 @@ func TestOpenAPIMatchesRouter(t *testing.T) {
 		{"/api/v1/search", "/api/v1/search?after=garbage"},
 		{"/api/v1/documents/{id}", "/api/v1/documents/no-such-document"},
 		{"/api/v1/passages/{id}", "/api/v1/passages/no~such"},
+		{"/api/v1/changes", "/api/v1/changes?since=yesterday"},
+		{"/api/v1/changes", "/api/v1/changes?kind=moved"},
+		{"/api/v1/changes", "/api/v1/changes?size=1000"},
+		{"/api/v1/documents/{id}/history", "/api/v1/documents/no-such-document/history"},
 	} {
 		status, hdr, body := get(t, ts, tt.path)
 		if status < 400 {

@@ -15,6 +15,8 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+
+	"github.com/vigie/vigie/changelog"
 )
 
 // Extractor finds the actors, forums and years a passage refers to.
@@ -59,7 +61,7 @@ var ErrProblems = errors.New("problems found in the corpus (strict mode)")
 // pipelineVersion changes whenever reading, splitting or the index mapping
 // changes what a document becomes, so that incremental builds do not keep
 // passages made by older code.
-const pipelineVersion = "vigie-pipeline-3" // 3: one fold (NFKD) and Unicode lower case for every layer
+const pipelineVersion = "vigie-pipeline-4" // 3: one fold (NFKD) and Unicode lower case for every layer; 4: the numeric date field
 
 // Progress is how far a build has got.
 type Progress struct {
@@ -129,6 +131,10 @@ func Build(ctx context.Context, opts Options) (*Manifest, error) {
 	if err := prune(opts.Data, live); err != nil {
 		log.Warn("could not remove old generations", "err", err)
 	}
+	// Change-log records of builds that never went live.
+	if err := changelog.Open(opts.Data).Prune(live); err != nil {
+		log.Warn("could not clean up the change log", "err", err)
+	}
 	srcs, sidecars, err := walk(opts.Seeds)
 	if err != nil {
 		return nil, err
@@ -160,6 +166,7 @@ func Build(ctx context.Context, opts Options) (*Manifest, error) {
 	defer func() {
 		if !ok {
 			os.RemoveAll(genDir)
+			_ = changelog.Open(opts.Data).Discard(gen)
 		}
 	}()
 	idxPath := filepath.Join(genDir, indexDir)
@@ -241,8 +248,21 @@ func Build(ctx context.Context, opts Options) (*Manifest, error) {
 	if err := writeFileSync(filepath.Join(genDir, manifestFile), mb); err != nil {
 		return nil, fmt.Errorf("write manifest: %w", err)
 	}
+	// The change log's record goes before the switch: it counts only once
+	// CURRENT names gen (see changelog.Log.Chain), so a crash on either
+	// side of the switch leaves the log consistent with the live index.
+	recBegan := time.Now()
+	rec, err := recordChanges(ctx, opts.Data, live, genDir, m)
+	if err != nil {
+		return nil, err
+	}
+	log.Info("recorded changes", "baseline", rec.Baseline, "documents", len(rec.Documents),
+		"passages", len(rec.Changes), "duration", time.Since(recBegan).Round(time.Millisecond))
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if testHookBeforeSwitch != nil {
+		testHookBeforeSwitch(opts.Data, gen)
 	}
 	if err := switchCurrent(opts.Data, gen); err != nil {
 		return nil, err

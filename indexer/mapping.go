@@ -27,6 +27,9 @@ const (
 	FieldYears   = "years"
 	FieldDocYear = "doc_year"
 	FieldUpdated = "updated"
+	// FieldDate is the document's update (or publication) date as the
+	// number YYYYMMDD, 0 when unknown: sorting by date and date ranges.
+	FieldDate = "date"
 	// FieldWords is the prefix of words_en and words_fr: the passage's
 	// words lower-cased, unstemmed, for the vocabulary (did-you-mean,
 	// fuzzy matching, completions).
@@ -104,6 +107,9 @@ func NewMapping() mapping.IndexMapping {
 		p.AddFieldMappingsAt(LangField(FieldWords, l), analysed(lang.AnalyzerWords, false))
 	}
 	p.AddFieldMappingsAt(FieldOrdinal, number(true))
+	date := number(true)
+	date.Store = false
+	p.AddFieldMappingsAt(FieldDate, date)
 	p.AddFieldMappingsAt(FieldStart, number(false))
 	p.AddFieldMappingsAt(FieldEnd, number(false))
 	for _, f := range Facets {
@@ -137,6 +143,7 @@ func record(p *Passage, doc *Document) map[string]interface{} {
 	} else if doc.Published != "" {
 		r[FieldUpdated] = doc.Published
 	}
+	r[FieldDate] = dateNumber(r[FieldUpdated])
 	if y := doc.Year(); y > 0 {
 		r[FieldDocYear] = itoa(y)
 	}
@@ -152,3 +159,17 @@ func record(p *Passage, doc *Document) map[string]interface{} {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// dateNumber is the FieldDate value of a YYYY-MM-DD date (nil or anything
+// else: 0).
+func dateNumber(v interface{}) float64 {
+	d, _ := v.(string)
+	if len(d) != 10 || d[4] != '-' || d[7] != '-' {
+		return 0
+	}
+	n, err := strconv.Atoi(d[:4] + d[5:7] + d[8:10])
+	if err != nil {
+		return 0
+	}
+	return float64(n)
+}

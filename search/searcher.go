@@ -84,6 +84,11 @@ type Request struct {
 	// After is the cursor of a previous page (Result.Next): the page
 	// starts after that page's last hit. Page must then be 1 (or 0).
 	After string
+	// Sort is SortRelevance (the default) or SortDate.
+	Sort string
+	// DateFrom and DateTo bound the document's update (or publication)
+	// date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD. Empty: unbounded.
+	DateFrom, DateTo string
 }
 
 // Hit is one passage in a result.
@@ -509,7 +514,7 @@ func (s *View) validate(r *Request) error {
 	if r.UI != "fr" {
 		r.UI = "en"
 	}
-	return nil
+	return checkDates(r)
 }
 
 // Search runs a request: parse, build per-language queries, add filters,
@@ -544,7 +549,7 @@ func (s *View) Search(ctx context.Context, r Request) (*Result, error) {
 	}
 	var after *cursor
 	if r.After != "" {
-		c, err := decodeCursor(r.After, queryKey(r.Query, r.Filters), len(sortOrder(q)))
+		c, err := decodeCursor(r.After, cursorKey(r), len(orderOf(q, r)))
 		if err != nil {
 			return nil, err
 		}
@@ -599,6 +604,13 @@ func (s *View) run(ctx context.Context, p plan, r Request, anyGroup bool, after 
 		if err != nil {
 			return nil, err
 		}
+		if d := dateQuery(r); d != nil {
+			if f == nil {
+				f = d
+			} else {
+				f = bleve.NewConjunctionQuery(f, d)
+			}
+		}
 		switch {
 		case text == nil && f == nil:
 			return bleve.NewMatchAllQuery(), nil
@@ -619,7 +631,7 @@ func (s *View) run(ctx context.Context, p plan, r Request, anyGroup bool, after 
 	req := bleve.NewSearchRequestOptions(main, r.Size+1, (r.Page-1)*r.Size, false)
 	req.Fields = indexer.StoredFields
 	req.IncludeLocations = text != nil
-	order := sortOrder(q)
+	order := orderOf(q, r)
 	req.SortByCustom(order)
 	scoreAt := -1
 	for i, o := range order {
@@ -653,7 +665,7 @@ func (s *View) run(ctx context.Context, p plan, r Request, anyGroup bool, after 
 	hits := res.Hits
 	if len(hits) > r.Size {
 		hits = hits[:r.Size]
-		out.Next = cursor{Sort: sortValues(hits[len(hits)-1], scoreAt), Relaxed: anyGroup, Key: queryKey(r.Query, r.Filters)}.encode()
+		out.Next = cursor{Sort: sortValues(hits[len(hits)-1], scoreAt), Relaxed: anyGroup, Key: cursorKey(r)}.encode()
 	}
 	entities := entityIDs(q)
 	for _, h := range hits {

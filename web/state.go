@@ -29,6 +29,9 @@ type state struct {
 	explicitUI bool
 	// pageErr is a user mistake in the page parameter.
 	pageErr string
+	// Sort is "" (relevance) or "date"; From and To bound the documents'
+	// dates (date_from, date_to).
+	Sort, From, To string
 }
 
 // readState parses a result page's query parameters. A filter may be
@@ -43,6 +46,10 @@ func readState(q url.Values, ui string, explicitUI bool) state {
 				}
 			}
 		}
+	}
+	s.Sort, s.From, s.To = strings.TrimSpace(q.Get("sort")), strings.TrimSpace(q.Get("date_from")), strings.TrimSpace(q.Get("date_to"))
+	if s.Sort == search.SortRelevance {
+		s.Sort = ""
 	}
 	if v := strings.TrimSpace(q.Get("page")); v != "" {
 		n, err := strconv.Atoi(v)
@@ -98,6 +105,15 @@ func (s state) encode() string {
 			add(name, val)
 		}
 	}
+	if s.Sort != "" {
+		add("sort", s.Sort)
+	}
+	if s.From != "" {
+		add("date_from", s.From)
+	}
+	if s.To != "" {
+		add("date_to", s.To)
+	}
 	if s.Page > 1 {
 		add("page", strconv.Itoa(s.Page))
 	}
@@ -139,7 +155,8 @@ func (s state) withQuery(q string) state {
 
 // request is the search the state asks for.
 func (s state) request() search.Request {
-	return search.Request{Query: s.Q, Filters: s.clone().Filters, Page: s.Page, Size: pageSize, UI: s.UI}
+	return search.Request{Query: s.Q, Filters: s.clone().Filters, Page: s.Page, Size: pageSize, UI: s.UI,
+		Sort: s.Sort, DateFrom: s.From, DateTo: s.To}
 }
 
 // uiQuery is "?ui=xx" when the interface language was chosen in the URL,

@@ -86,6 +86,11 @@ type searchView struct {
 	Examples      []link
 	Documents     []docLink
 	MoreDocuments int
+	// FeedHref follows the search as an Atom feed of its new and changed
+	// passages; ChangesHref shows them on the "What's new" page.
+	FeedHref, ChangesHref string
+	// Sort, DateFrom and DateTo fill the order and date-range inputs.
+	Sort, DateFrom, DateTo string
 }
 
 // hitView is one result.

@@ -21,6 +21,7 @@ import (
 	"github.com/vigie/vigie/indexer"
 	"github.com/vigie/vigie/lang"
 	"github.com/vigie/vigie/search"
+	"github.com/vigie/vigie/watch"
 )
 
 //go:embed templates/*.html
@@ -37,6 +38,9 @@ type Options struct {
 	// Labels names actor and forum ids where the search result does not
 	// (selected filters, document metadata); nil shows the ids.
 	Labels search.Labeler
+	// Watch reads the change log for the "What's new" page (/changes)
+	// and document histories; nil answers 503 there.
+	Watch *watch.Watcher
 }
 
 // ContentSecurityPolicy is sent with every page: scripts, styles and
@@ -84,8 +88,8 @@ func New(get func() *search.Searcher, opts Options) Handler {
 	}
 	h := &handler{get: get, opts: opts, log: opts.Logger, pages: map[string]*template.Template{},
 		static: map[string]staticFile{}}
-	for _, name := range []string{"search", "document", "documents", "error"} {
-		h.pages[name] = template.Must(template.New("layout.html").ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
+	for _, name := range []string{"search", "document", "documents", "error", "changes", "history"} {
+		h.pages[name] = template.Must(template.New("layout.html").ParseFS(templateFS, "templates/layout.html", "templates/change.html", "templates/"+name+".html"))
 	}
 	err := fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -114,6 +118,7 @@ func (h *handler) Mount(r chi.Router) {
 		r.Use(pageHeaders)
 		for pattern, fn := range map[string]http.HandlerFunc{
 			"/": h.search, "/documents/{id}": h.viewed(h.document), "/documents": h.viewed(h.documents), "/static/{name}": h.asset,
+			"/documents/{id}/history": h.viewed(h.history), "/changes": h.viewed(h.whatsNew),
 		} {
 			r.Get(pattern, fn)
 			r.Head(pattern, fn) // as GET, without the body
@@ -306,7 +311,8 @@ func (h *handler) search(w http.ResponseWriter, r *http.Request) {
 		c.Filters, c.Page = map[string][]string{}, 1
 		v.ClearHref = c.href()
 	}
-	v.Landing = strings.TrimSpace(st.Q) == "" && !st.hasFilters()
+	v.Landing = strings.TrimSpace(st.Q) == "" && !st.hasFilters() && st.Sort == "" && st.From == "" && st.To == ""
+	v.Sort, v.DateFrom, v.DateTo = st.Sort, st.From, st.To
 	if st.Q != "" {
 		v.Title = st.Q
 	}
@@ -365,6 +371,13 @@ func (h *handler) fillResults(v *searchView, st state, res *search.Result) {
 		})
 	}
 	fillExtras(v, st, readExtras(res))
+	if h.opts.Watch != nil {
+		f := st.withPage(1)
+		f.explicitUI, f.Sort, f.From, f.To = false, "", "", ""
+		if e := f.encode(); e != "" {
+			v.FeedHref, v.ChangesHref = "/feed.atom?"+e, "/changes?"+e
+		}
+	}
 	v.Pager = buildPager(&v.page, st, res.Total)
 	switch {
 	case res.Total == 0:

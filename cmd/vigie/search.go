@@ -59,6 +59,9 @@ func cmdSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	for _, f := range indexer.Facets {
 		fs.Var(filterFlag{filters, f.Name}, f.Name, facetUsage[f.Kind])
 	}
+	sortBy := fs.String("sort", "relevance", "order of results: relevance or date (newest update or publication first)")
+	from := fs.String("from", "", "only documents updated (or published) on or after this date: 2020, 2020-05 or 2020-05-17")
+	to := fs.String("to", "", "only documents updated (or published) on or before this date")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -71,7 +74,7 @@ func cmdSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	res, err := s.Search(ctx, search.Request{
 		Query:   strings.Join(rest, " "),
 		Filters: filters,
-		Page:    *page, Size: *size, UI: *ui,
+		Page:    *page, Size: *size, UI: *ui, Sort: *sortBy, DateFrom: *from, DateTo: *to,
 	})
 	if err != nil {
 		var in *search.InputError

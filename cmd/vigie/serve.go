@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/vigie/vigie/api"
+	"github.com/vigie/vigie/changelog"
 	"github.com/vigie/vigie/entity"
 	"github.com/vigie/vigie/indexer"
 	"github.com/vigie/vigie/search"
@@ -118,6 +119,9 @@ func serve(ctx context.Context, ln net.Listener, cfg serveConfig, stdout io.Writ
 	rl := newReloader(cfg.data, h, log) // hot reload: reload.go
 	if cfg.api.Admin == nil {
 		cfg.api.Admin = adminOptions(ctx, cfg.seeds, cfg.data, log, rl, cfg.api.Metrics)
+	}
+	if cfg.api.Changes == nil {
+		cfg.api.Changes = changelog.Open(cfg.data)
 	}
 	var handler http.Handler = api.NewRouter(h, cfg.api)
 	if wrap != nil {
