@@ -119,6 +119,21 @@ func recordChanges(ctx context.Context, data, live, genDir string, m *Manifest) 
 			rec.Changes = append(rec.Changes, cs...)
 		}
 	}
+	// The live generation has no record (built before the change log
+	// existed): the documents this build did not touch are listed as the
+	// baseline, so that every document's history starts somewhere.
+	if chain, err := changelog.Open(data).Chain(live); err == nil && len(chain) == 0 {
+		touchedIDs := map[string]bool{}
+		for _, d := range rec.Documents {
+			touchedIDs[d.ID] = true
+		}
+		for _, d := range m.Documents {
+			if !touchedIDs[d.ID] {
+				rec.Documents = append(rec.Documents, changelog.Doc{ID: d.ID, Title: d.Title, Lang: d.Lang,
+					Kind: changelog.Baseline, Hash: d.Hash, Passages: d.Passages})
+			}
+		}
+	}
 	sortDocs(rec.Documents)
 	sort.SliceStable(rec.Changes, func(i, j int) bool { return rec.Changes[i].DocID < rec.Changes[j].DocID })
 	return rec, changelog.Open(data).Write(rec)

@@ -153,3 +153,37 @@ func TestChangeLogCrashWindow(t *testing.T) {
 		t.Errorf("live folder: %v", got)
 	}
 }
+
+// TestChangeLogAfterUpgrade: a live generation built before the change log
+// existed (no record) is the base of the next build, which records its
+// changes and lists the untouched documents as the baseline.
+func TestChangeLogAfterUpgrade(t *testing.T) {
+	seeds, data := t.TempDir(), t.TempDir()
+	writeFiles(t, seeds, watchCorpus)
+	m1, err := Build(context.Background(), Options{Seeds: seeds, Data: data})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(filepath.Join(data, changelog.Dir)); err != nil { // as older versions left it
+		t.Fatal(err)
+	}
+	writeFiles(t, seeds, map[string]string{"new.txt": "Quantum note\n\nQuantum computing threatens current encryption.\n"})
+	m2, err := Build(context.Background(), Options{Seeds: seeds, Data: data})
+	if err != nil {
+		t.Fatal(err)
+	}
+	chain, err := changelog.Open(data).Chain(m2.Generation)
+	if err != nil || len(chain) != 1 || chain[0].Base != m1.Generation || chain[0].Baseline {
+		t.Fatalf("chain %+v %v", chain, err)
+	}
+	kinds := map[string]changelog.Kind{}
+	for _, d := range chain[0].Documents {
+		kinds[d.ID] = d.Kind
+	}
+	if kinds["new"] != changelog.Added || kinds["policy"] != changelog.Baseline || kinds["gone"] != changelog.Baseline {
+		t.Errorf("documents %v", kinds)
+	}
+	if len(chain[0].Changes) != 1 || chain[0].Changes[0].Kind != changelog.Added {
+		t.Errorf("changes %+v", chain[0].Changes)
+	}
+}

@@ -43,7 +43,12 @@ type changesView struct {
 	Prev, Next        string
 	Truncated         bool
 	Searched          bool
+	// Keep are the filters the form has no input for (actor, forum,
+	// year…): hidden inputs, so that submitting the form keeps them.
+	Keep []keptFilter
 }
+
+type keptFilter struct{ Name, Value string }
 
 // historyView is a document's history page.
 type historyView struct {
@@ -103,6 +108,9 @@ func (h *handler) whatsNew(w http.ResponseWriter, r *http.Request, p page, sr *s
 			for _, part := range strings.Split(val, ",") {
 				if part = strings.TrimSpace(part); part != "" {
 					req.Filters[name] = append(req.Filters[name], part)
+					if name != "lang" {
+						v.Keep = append(v.Keep, keptFilter{name, part})
+					}
 				}
 			}
 		}

@@ -58,6 +58,7 @@ func TestWhatsNewPage(t *testing.T) {
 		{"/changes", 200, []string{"3 changes", "<del>strengthen</del> <ins>expand</ins>", "change-added", "change-removed",
 			`href="/feed.atom"`, "cost &lt; 5% &amp; rising", `href="/documents/gone/history#`}, []string{"<script>alert"}},
 		{"/changes?q=quantum", 200, []string{"1 change<", "Quantum computing", `href="/feed.atom?q=quantum"`}, []string{"change-changed"}},
+		{"/changes?year=2020&forum=nato", 200, []string{`<input type="hidden" name="forum" value="nato">`, `<input type="hidden" name="year" value="2020">`, "0 changes"}, nil},
 		{"/changes?kind=removed&ui=fr", 200, []string{"Quoi de neuf", "1 modification", "Retiré", "fisheries"}, []string{"change-added"}},
 		{"/changes?since=2000-01-01&lang=fr", 200, []string{"0 changes"}, nil},
 		{"/changes?since=2000-01-01&lang=fr&ui=fr", 200, []string{"0 modifications"}, nil},
