@@ -1,20 +1,11 @@
 package entity
 
 import (
-	"bytes"
-	"crypto/sha256"
 	_ "embed"
-	"encoding/hex"
-	"errors"
-	"fmt"
 	"io"
-	"maps"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
-
-	"go.yaml.in/yaml/v3"
 )
 
 // Entity types. An entity has one or both.
@@ -35,6 +26,10 @@ type Entity struct {
 	Types   []string            // Actor, Forum or both, in that order
 	Label   map[string]string   // display name by language ("en", "fr")
 	Aliases map[string][]string // other name forms and acronyms by language, as written in the data file
+	// Parent is the id of the entity this one belongs to ("un" for the UN
+	// General Assembly), empty for none. A passage that mentions an entity
+	// is also tagged with its ancestors (see Annotate).
+	Parent string
 }
 
 // Gazetteer is a set of entities compiled for matching. It is safe for
@@ -47,6 +42,9 @@ type Gazetteer struct {
 	byID        map[string]int
 	index       map[string][]*pattern // folded first word → patterns, longest first
 	names       map[string]int        // folded whole name → entity index, -1 if ambiguous (Lookup)
+	parent      []int                 // entity index → its parent's index, -1 for none
+	source      []byte                // the YAML it was read from (Source)
+	nested      bool                  // some entity has a parent
 }
 
 var (
@@ -71,115 +69,17 @@ func Default() *Gazetteer {
 	return defaultGaz
 }
 
-// file is the YAML layout of a gazetteer.
-type file struct {
-	Entities []struct {
-		ID      string              `yaml:"id"`
-		Types   []string            `yaml:"types"`
-		Label   map[string]string   `yaml:"label"`
-		Aliases map[string][]string `yaml:"aliases"`
-	} `yaml:"entities"`
-}
-
 // Load reads a gazetteer in the YAML format described in the package
-// documentation. It reports every problem it finds (duplicate or malformed
-// id, unknown type, missing label, empty alias, an alias shared by two
-// entities), joined in one error.
+// documentation. It reports every problem it finds (YAML errors, unknown
+// fields, duplicate or malformed id, unknown type, missing label, empty
+// alias, unknown parent or a parent cycle, an alias shared by two
+// entities), each as a *Problem with its line, joined in one error.
 func Load(r io.Reader) (*Gazetteer, error) {
-	raw, err := io.ReadAll(r)
+	raw, err := readAll(r)
 	if err != nil {
-		return nil, fmt.Errorf("gazetteer: %w", err)
-	}
-	sum := sha256.Sum256(raw)
-	dec := yaml.NewDecoder(bytes.NewReader(raw))
-	dec.KnownFields(true)
-	var f file
-	if err := dec.Decode(&f); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, errors.New("gazetteer: empty file")
-		}
-		return nil, fmt.Errorf("gazetteer: %w", err)
-	}
-	if len(f.Entities) == 0 {
-		return nil, errors.New("gazetteer: no entities")
-	}
-
-	var errs []error
-	bad := func(i int, id, format string, args ...any) {
-		name := fmt.Sprintf("entity %d", i+1)
-		if id != "" {
-			name = fmt.Sprintf("entity %q", id)
-		}
-		errs = append(errs, fmt.Errorf("gazetteer: %s: %s", name, fmt.Sprintf(format, args...)))
-	}
-	seen := map[string]bool{}
-	var ents []Entity
-	for i, fe := range f.Entities {
-		e := Entity{ID: fe.ID, Label: map[string]string{}, Aliases: map[string][]string{}}
-		if !validID(fe.ID) {
-			bad(i, fe.ID, "invalid id %q: want lowercase letters, digits and inner hyphens", fe.ID)
-		} else if seen[fe.ID] {
-			bad(i, fe.ID, "duplicate id")
-		}
-		seen[fe.ID] = true
-
-		if len(fe.Types) == 0 {
-			bad(i, fe.ID, "no types: want %q, %q or both", Actor, Forum)
-		}
-		for _, t := range fe.Types {
-			switch {
-			case t != Actor && t != Forum:
-				bad(i, fe.ID, "unknown type %q: want %q or %q", t, Actor, Forum)
-			case slices.Contains(e.Types, t):
-				bad(i, fe.ID, "type %q listed twice", t)
-			default:
-				e.Types = append(e.Types, t)
-			}
-		}
-		slices.Sort(e.Types) // "actor" < "forum"
-
-		for _, lang := range slices.Sorted(maps.Keys(fe.Label)) {
-			l := fe.Label[lang]
-			if !slices.Contains(langs, lang) {
-				bad(i, fe.ID, "label in unknown language %q: want en or fr", lang)
-			}
-			e.Label[lang] = strings.TrimSpace(l)
-		}
-		for _, lang := range langs {
-			if e.Label[lang] == "" {
-				bad(i, fe.ID, "missing %s label", lang)
-			}
-		}
-		for _, lang := range slices.Sorted(maps.Keys(fe.Aliases)) {
-			as := fe.Aliases[lang]
-			if !slices.Contains(langs, lang) {
-				bad(i, fe.ID, "aliases in unknown language %q: want en or fr", lang)
-				continue
-			}
-			for _, a := range as {
-				a = strings.TrimSpace(a)
-				if a == "" {
-					bad(i, fe.ID, "empty %s alias", lang)
-					continue
-				}
-				e.Aliases[lang] = append(e.Aliases[lang], a)
-			}
-		}
-		ents = append(ents, e)
-	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-
-	sort.Slice(ents, func(i, j int) bool { return ents[i].ID < ents[j].ID })
-	g := &Gazetteer{entities: ents, byID: make(map[string]int, len(ents)), fingerprint: hex.EncodeToString(sum[:8])}
-	for i, e := range ents {
-		g.byID[e.ID] = i
-	}
-	if err := g.compile(); err != nil {
 		return nil, err
 	}
-	return g, nil
+	return load("", raw)
 }
 
 // validID reports whether id is lowercase ASCII letters and digits, with
@@ -239,7 +139,7 @@ func (g *Gazetteer) IsType(id, typ string) bool {
 
 // clone returns a deep copy of e, so that callers cannot change the gazetteer.
 func (e Entity) clone() Entity {
-	c := Entity{ID: e.ID, Types: slices.Clone(e.Types), Label: make(map[string]string, len(e.Label)),
+	c := Entity{ID: e.ID, Parent: e.Parent, Types: slices.Clone(e.Types), Label: make(map[string]string, len(e.Label)),
 		Aliases: make(map[string][]string, len(e.Aliases))}
 	for k, v := range e.Label {
 		c.Label[k] = v

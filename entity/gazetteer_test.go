@@ -134,7 +134,7 @@ func TestLoadErrors(t *testing.T) {
 		{"empty file", ``, []string{"empty file"}},
 		{"no entities", "entities: []\n", []string{"no entities"}},
 		{"not yaml", "entities: [\n", []string{"gazetteer:"}},
-		{"unknown field", "entities:\n  - id: x\n    labels: {en: X, fr: X}\n", []string{"field labels not found"}},
+		{"unknown field", "entities:\n  - id: x\n    labels: {en: X, fr: X}\n", []string{`line 3: entity "x": unknown field "labels"`}},
 		{"duplicate id", "entities:" + ok + ok, []string{`entity "ok": duplicate id`}},
 		{"bad id", "entities:\n  - id: Bad_ID\n    types: [actor]\n    label: {en: A b, fr: A b}\n", []string{`invalid id "Bad_ID"`}},
 		{"missing id", "entities:\n  - types: [actor]\n    label: {en: A b, fr: A b}\n", []string{`entity 1: invalid id ""`}},

@@ -62,10 +62,13 @@ func (g *Gazetteer) Extract(text string) (actors, forums []string) {
 }
 
 // Annotate returns what a passage refers to: the actors and forums it
-// mentions (as Extract) and the years it refers to (as Years). Its
-// signature is the indexer's Extractor.
+// mentions (as Extract) with their ancestors (see Entity.Parent), and the
+// years it refers to (as Years). Its signature is the indexer's Extractor.
 func (g *Gazetteer) Annotate(text string) (actors, forums []string, years []int) {
 	actors, forums = g.Extract(text)
+	if g.hasParents() {
+		actors, forums = g.withAncestors(actors, forums)
+	}
 	return actors, forums, Years(text)
 }
 
