@@ -38,6 +38,10 @@ type Options struct {
 	// passages, such as the gazetteer behind Extract. An incremental build
 	// reuses nothing from a generation built with another fingerprint.
 	Fingerprint string
+	// Gazetteer, when set, is the YAML source of the gazetteer behind
+	// Extract. It is stored with the generation (GazetteerFile), so that
+	// search reads the names and hierarchy the passages were tagged with.
+	Gazetteer []byte
 	// Full rebuilds every document. By default a build is incremental:
 	// it starts from a copy of the live generation and re-analyses only
 	// new and changed documents (by content hash), and deletes the
@@ -233,6 +237,11 @@ func Build(ctx context.Context, opts Options) (*Manifest, error) {
 	}
 	if err := writeFileSync(filepath.Join(genDir, twinsFile), tb); err != nil {
 		return nil, fmt.Errorf("write twins: %w", err)
+	}
+	if opts.Gazetteer != nil {
+		if err := writeFileSync(filepath.Join(genDir, GazetteerFile), opts.Gazetteer); err != nil {
+			return nil, fmt.Errorf("write gazetteer: %w", err)
+		}
 	}
 	m.Duration = time.Since(began)
 	if len(m.Documents) == 0 {

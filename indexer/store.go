@@ -20,6 +20,7 @@ import (
 //	data/CURRENT            name of the live generation, replaced by rename
 //	data/gen-<time>/index/  the bleve index of that generation
 //	data/gen-<time>/manifest.json
+//	data/gen-<time>/gazetteer.yaml  the gazetteer its passages were tagged with
 //	data/.lock              held (flock) while a build runs
 const (
 	currentFile  = "CURRENT"
@@ -28,6 +29,10 @@ const (
 	indexDir     = "index"
 	manifestFile = "manifest.json"
 )
+
+// GazetteerFile is the name, in a generation's folder, of the gazetteer
+// (Options.Gazetteer) its passages were tagged with.
+const GazetteerFile = "gazetteer.yaml"
 
 var (
 	// ErrNoIndex means the data folder holds no complete generation yet.
@@ -85,6 +90,9 @@ type Generation struct {
 	// Twins maps a passage id to its twin's, the passage saying the same
 	// in the other language's version of the document.
 	Twins map[string]string
+	// Gazetteer is the source of the gazetteer the generation was tagged
+	// with (Options.Gazetteer); nil when the build stored none.
+	Gazetteer []byte
 }
 
 // Close closes the generation's index.
@@ -106,6 +114,27 @@ func Current(dataDir string) (string, error) {
 	return name, nil
 }
 
+// LiveGazetteer returns the gazetteer stored with the live generation of
+// dataDir (GazetteerFile); nil, with no error, when there is no index or
+// the generation stored none.
+func LiveGazetteer(dataDir string) ([]byte, error) {
+	name, err := Current(dataDir)
+	if errors.Is(err, ErrNoIndex) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	b, err := os.ReadFile(filepath.Join(dataDir, name, GazetteerFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read gazetteer of generation %s: %w", name, err)
+	}
+	return b, nil
+}
+
 // Open opens the live generation of dataDir for searching.
 func Open(dataDir string) (*Generation, error) {
 	name, err := Current(dataDir)
@@ -121,6 +150,10 @@ func Open(dataDir string) (*Generation, error) {
 	if err != nil {
 		return nil, err
 	}
+	gaz, err := os.ReadFile(filepath.Join(dir, GazetteerFile))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("read gazetteer of generation %s: %w", name, err)
+	}
 	idx, err := bleve.OpenUsing(filepath.Join(dir, indexDir), map[string]interface{}{
 		"read_only":    true,
 		"bolt_timeout": "5s",
@@ -128,7 +161,7 @@ func Open(dataDir string) (*Generation, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open generation %s: %w", name, err)
 	}
-	return &Generation{Name: name, Index: idx, Manifest: m, Twins: twins}, nil
+	return &Generation{Name: name, Index: idx, Manifest: m, Twins: twins, Gazetteer: gaz}, nil
 }
 
 func readManifest(dir string) (*Manifest, error) {

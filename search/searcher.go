@@ -122,6 +122,10 @@ type FacetValue struct {
 	Value string `json:"value"`
 	Label string `json:"label"`
 	Count int    `json:"count"`
+	// Parent is the value of the entity this actor or forum belongs to
+	// (the gazetteer's hierarchy), when it has one. Values are listed
+	// with each child right after its parent when both are present.
+	Parent string `json:"parent,omitempty"`
 }
 
 // Result is a page of hits with facet counts.
@@ -154,12 +158,18 @@ type Labeler interface {
 
 // Options configure a Searcher.
 type Options struct {
-	// Labels names actor and forum ids in facets; nil uses Gazetteer.
+	// Labels names actor and forum ids in facets; nil uses the gazetteer.
 	Labels Labeler
 	// Gazetteer names actor and forum ids in facets, resolves filter values
 	// given as names ("OTAN" for nato), and expands queries that name an
 	// entity to its other forms. Nil disables all three.
 	Gazetteer *entity.Gazetteer
+	// GazetteerFromGeneration uses, for each generation, the gazetteer
+	// stored with it by the build (indexer.Generation.Gazetteer), so that
+	// labels, filters by name and expansion match the tagging; Gazetteer
+	// remains in use for generations that stored none. Without Gazetteer
+	// it does nothing.
+	GazetteerFromGeneration bool
 	// MaxSize caps Request.Size; it is Limits.MaxSize, kept for
 	// callers that set only this.
 	MaxSize int
@@ -202,6 +212,9 @@ type snapshot struct {
 	// vocab is the generation's vocabulary and completions; nil while it
 	// is read in the background (Options.BackgroundVocabulary).
 	vocab atomic.Pointer[vocabulary]
+	// gaz is the generation's gazetteer (Options.gazetteerOf); nil when
+	// entity features are off.
+	gaz *entity.Gazetteer
 	// refs counts the requests (and the background vocabulary read) using
 	// the snapshot: it is closed when they are done.
 	refs sync.WaitGroup
@@ -220,15 +233,13 @@ func New(gen *indexer.Generation, opts Options) *Searcher {
 	if opts.Limits.MaxSize == 0 && opts.MaxSize > 0 {
 		opts.Limits.MaxSize = opts.MaxSize
 	}
-	if opts.Labels == nil && opts.Gazetteer != nil {
-		opts.Labels = opts.Gazetteer
-	}
 	opts.Limits = opts.Limits.withDefaults()
 	opts.MaxSize = opts.Limits.MaxSize
 	s := &Searcher{opts: opts}
 	sn := newSnapshot(gen)
+	sn.gaz = opts.gazetteerOf(gen)
 	if !opts.BackgroundVocabulary {
-		sn.vocab.Store(newVocabulary(gen, opts.Gazetteer))
+		sn.vocab.Store(newVocabulary(gen, sn.gaz))
 		s.live = sn
 		return s
 	}
@@ -236,7 +247,7 @@ func New(gen *indexer.Generation, opts Options) *Searcher {
 	sn.refs.Add(1) // Swap and Close wait for the vocabulary's read
 	go func() {
 		defer sn.refs.Done()
-		sn.vocab.Store(newVocabulary(gen, opts.Gazetteer))
+		sn.vocab.Store(newVocabulary(gen, sn.gaz))
 	}()
 	return s
 }
@@ -274,7 +285,8 @@ func (s *Searcher) Swap(gen *indexer.Generation) error {
 	s.swapMu.Lock()
 	defer s.swapMu.Unlock()
 	sn := newSnapshot(gen)
-	sn.vocab.Store(newVocabulary(gen, s.opts.Gazetteer))
+	sn.gaz = s.opts.gazetteerOf(gen)
+	sn.vocab.Store(newVocabulary(gen, sn.gaz))
 	s.mu.Lock()
 	old := s.live
 	s.live = sn
@@ -493,7 +505,7 @@ func (s *View) validate(r *Request) error {
 		for i, v := range vals {
 			switch f.Kind {
 			case indexer.FacetEntity:
-				if g := s.opts.Gazetteer; g != nil {
+				if g := s.sn.gaz; g != nil {
 					id, ok := g.Lookup(v)
 					if !ok {
 						return &InputError{Msg: fmt.Sprintf("%s %q: no such %s", name, v, name), Facet: name}
@@ -533,7 +545,7 @@ func (s *View) Search(ctx context.Context, r Request) (*Result, error) {
 	if err := lim.checkTerms(q); err != nil {
 		return nil, err
 	}
-	q = expandEntities(q, s.opts.Gazetteer)
+	q = expandEntities(q, s.sn.gaz)
 	filters := map[string][]string{}
 	for k, v := range r.Filters {
 		if len(v) > 0 {
@@ -704,7 +716,7 @@ func (s *View) run(ctx context.Context, p plan, r Request, anyGroup bool, after 
 // entityMarks adds to marks the mentions in text of the given entities.
 func (s *View) entityMarks(text string, ids map[string]bool, marks []markSpan) []markSpan {
 	added := false
-	for _, m := range s.opts.Gazetteer.Find(text) {
+	for _, m := range s.sn.gaz.Find(text) {
 		if ids[m.ID] {
 			marks = append(marks, markSpan{m.Start, m.End})
 			added = true
@@ -722,14 +734,24 @@ func (s *View) facetValues(name string, fr *bsearch.FacetResult, ui string) []Fa
 	if fr == nil || fr.Terms == nil {
 		return out
 	}
+	g := s.sn.gaz
+	var labels Labeler
+	if s.opts.Labels != nil {
+		labels = s.opts.Labels
+	} else if g != nil {
+		labels = g
+	}
 	for _, t := range fr.Terms.Terms() {
 		fv := FacetValue{Value: t.Term, Label: t.Term, Count: t.Count}
 		switch f.Kind {
 		case indexer.FacetLang:
 			fv.Label = lang.Label(t.Term, ui)
 		case indexer.FacetEntity:
-			if s.opts.Labels != nil {
-				fv.Label = s.opts.Labels.Label(t.Term, ui)
+			if labels != nil {
+				fv.Label = labels.Label(t.Term, ui)
+			}
+			if g != nil {
+				fv.Parent = g.Parent(t.Term)
 			}
 		}
 		out = append(out, fv)
@@ -743,7 +765,7 @@ func (s *View) facetValues(name string, fr *bsearch.FacetResult, ui string) []Fa
 		}
 		return out[i].Label < out[j].Label
 	})
-	return out
+	return nestChildren(out)
 }
 
 // toHit maps a bleve hit to our own type: nothing of bleve's (index

@@ -126,6 +126,10 @@ type facetValue struct {
 	Name, Value, Label, ID string
 	Count                  int
 	Checked                bool
+	// Depth is how many of the value's ancestors (the gazetteer's
+	// hierarchy) the list shows above it: children are indented under
+	// their parent.
+	Depth int
 }
 
 type chip struct {
@@ -164,10 +168,11 @@ func buildFacets(p *page, st state, res *search.Result, label func(facet, value 
 		seen := map[string]bool{}
 		var vals []facetValue
 		if res != nil {
+			depth := facetDepths(res.Facets[name])
 			for _, v := range res.Facets[name] {
 				seen[v.Value] = true
 				vals = append(vals, facetValue{Name: name, Value: v.Value, Label: v.Label, Count: v.Count,
-					Checked: slices.Contains(st.Filters[name], v.Value)})
+					Checked: slices.Contains(st.Filters[name], v.Value), Depth: depth[v.Value]})
 			}
 		}
 		for _, v := range st.Filters[name] {
@@ -193,6 +198,30 @@ func buildFacets(p *page, st state, res *search.Result, label func(facet, value 
 			}
 		}
 		out = append(out, fv)
+	}
+	return out
+}
+
+// facetDepths returns, for each value, how many of its ancestors are in
+// the list (search lists each child right after its parent). Depth is
+// capped at 3.
+func facetDepths(values []search.FacetValue) map[string]int {
+	parent := map[string]string{}
+	for _, v := range values {
+		parent[v.Value] = v.Parent
+	}
+	out := map[string]int{}
+	for _, v := range values {
+		d := 0
+		for p := v.Parent; p != "" && d < 3; p = parent[p] {
+			if _, ok := parent[p]; !ok {
+				break
+			}
+			d++
+		}
+		if d > 0 {
+			out[v.Value] = d
+		}
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -10,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/vigie/vigie/entity"
+	"github.com/vigie/vigie/indexer"
 	"github.com/vigie/vigie/search"
 )
 
@@ -17,25 +19,51 @@ import (
 // index, passage by passage, or from a text given with --text; without
 // either, it lists the gazetteer.
 func cmdEntities(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "check":
+			return cmdEntitiesCheck(ctx, args[1:], stdout, stderr)
+		case "discover":
+			return cmdEntitiesDiscover(ctx, args[1:], stdout, stderr)
+		}
+	}
 	fs := flag.NewFlagSet("vigie entities", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	data := fs.String("data", env("VIGIE_DATA", "data"), "data folder holding the index (env VIGIE_DATA)")
 	text := fs.String("text", "", "extract from this text instead of a document")
 	ui := fs.String("ui", "en", "language of labels: en or fr")
+	gazFile := fs.String("gazetteer", "", "try this gazetteer (YAML) instead of the live generation's (default: the one the index was built with, else the embedded one)")
+	gazMode := fs.String("gazetteer-mode", "merge", "with --gazetteer: merge with the embedded gazetteer, or replace it")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	g := entity.Default()
+	if *gazFile != "" {
+		if g, err = loadGazetteer(*gazFile, *gazMode); err != nil {
+			return err
+		}
+	} else if src, err := indexer.LiveGazetteer(*data); err != nil {
+		return err
+	} else if src != nil {
+		// The gazetteer the live generation was tagged with.
+		if g, err = entity.Load(bytes.NewReader(src)); err != nil {
+			return fmt.Errorf("gazetteer of the live generation: %w", err)
+		}
+	}
 	if *text != "" {
 		printExtraction(stdout, g, *text, *ui)
 		return nil
 	}
 	if len(rest) == 0 {
 		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tTYPES\tENGLISH\tFRENCH")
+		fmt.Fprintln(tw, "ID\tTYPES\tPARENT\tENGLISH\tFRENCH")
 		for _, e := range g.Entities() {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", e.ID, strings.Join(e.Types, ","), e.Label["en"], e.Label["fr"])
+			parent := e.Parent
+			if parent == "" {
+				parent = "-"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.ID, strings.Join(e.Types, ","), parent, e.Label["en"], e.Label["fr"])
 		}
 		return tw.Flush()
 	}

@@ -28,6 +28,8 @@ func cmdIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Var(&maxDoc, "max-doc-size", "largest document read, e.g. 64MiB; larger files (and longer JSON Lines lines) are skipped")
 	maxPassage := fs.Int("max-passage", indexer.DefaultSplitOptions.Limit, "longest passage in characters; a longer sentence is cut at a space")
 	progress := fs.Bool("progress", isTerminal(stderr), "show progress on stderr (default: when stderr is a terminal)")
+	gazFile := fs.String("gazetteer", env("VIGIE_GAZETTEER", ""), "your gazetteer (YAML, the format of docs/gazetteer.md) to tag actors and forums (env VIGIE_GAZETTEER)")
+	gazMode := fs.String("gazetteer-mode", env("VIGIE_GAZETTEER_MODE", "merge"), "merge: add your entities to the embedded ones (same id: yours wins); replace: yours alone (env VIGIE_GAZETTEER_MODE)")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -44,7 +46,13 @@ func cmdIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	opts := buildOptions(*seeds, *data, log)
+	// A bad gazetteer stops the command before anything is built: never a
+	// half-tagged index.
+	gaz, err := loadGazetteer(*gazFile, *gazMode)
+	if err != nil {
+		return err
+	}
+	opts := buildOptions(*seeds, *data, log, gaz)
 	opts.Full, opts.Strict = *full, *strict
 	opts.Read.MaxDocBytes = int64(maxDoc)
 	opts.Split.Limit = *maxPassage

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/vigie/vigie/entity"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -131,7 +132,7 @@ func (r *reloader) reload() (bool, error) {
 // adminOptions enables the admin endpoints when VIGIE_ADMIN_TOKEN is set:
 // a reindex rebuilds from the seeds in the background (incrementally) and
 // swaps the result in. Builds run under ctx, the server's lifetime.
-func adminOptions(ctx context.Context, seeds, data string, log *slog.Logger, rl *reloader, metrics *api.Metrics) *api.Admin {
+func adminOptions(ctx context.Context, seeds, data string, g *entity.Gazetteer, log *slog.Logger, rl *reloader, metrics *api.Metrics) *api.Admin {
 	token := os.Getenv("VIGIE_ADMIN_TOKEN")
 	if token == "" {
 		return nil
@@ -139,7 +140,7 @@ func adminOptions(ctx context.Context, seeds, data string, log *slog.Logger, rl 
 	return &api.Admin{
 		Token: token,
 		Reindex: func(_ context.Context, progress func(indexer.Progress)) (*indexer.Manifest, error) {
-			opts := buildOptions(seeds, data, log)
+			opts := buildOptions(seeds, data, log, g)
 			opts.Progress = progress
 			began := time.Now()
 			m, err := indexer.Build(ctx, opts)

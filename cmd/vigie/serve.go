@@ -32,8 +32,11 @@ type serveConfig struct {
 	// reloadEvery is how often the data folder is checked for a new
 	// generation (0: only on SIGHUP).
 	reloadEvery time.Duration
-	api         api.Options
-	limits      search.Limits
+	// gazetteer tags the passages of builds serve starts (the first one,
+	// admin reindexes); nil: the embedded one.
+	gazetteer *entity.Gazetteer
+	api       api.Options
+	limits    search.Limits
 }
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -61,6 +64,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	maxClauses := fs.Int("max-clauses", def.MaxClauses, "most query clauses after analysis and prefix expansion")
 	maxFuzziness := fs.Int("max-fuzziness", def.MaxFuzziness, "largest edit distance of a fuzzy term, 1 or 2")
 	reloadEvery := fs.Duration("reload-interval", 2*time.Second, "how often to look for a new index generation (0: only on SIGHUP)")
+	gazFile := fs.String("gazetteer", env("VIGIE_GAZETTEER", ""), "your gazetteer (YAML) for the builds serve starts: the first one and admin reindexes (env VIGIE_GAZETTEER); searches use the one stored with the live generation")
+	gazMode := fs.String("gazetteer-mode", env("VIGIE_GAZETTEER_MODE", "merge"), "merge: add your entities to the embedded ones (same id: yours wins); replace: yours alone (env VIGIE_GAZETTEER_MODE)")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -76,12 +81,16 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	cfg := serveConfig{
+	gaz, err := loadGazetteer(*gazFile, *gazMode)
+	if err != nil {
+		return err
+	}
+	cfg := serveConfig{gazetteer: gaz,
 		seeds: *seeds, data: *data, drain: *drain, drainDelay: *drainDelay, reloadEvery: *reloadEvery,
 		api: api.Options{
 			Logger: log, SearchTimeout: *searchTimeout, LogQueries: *logQueries, MaxBodyBytes: *maxBody,
 			CORSOrigins: splitList(*cors), RateLimit: *rateLimit, TrustedProxies: splitList(*proxies),
-			Metrics: api.NewMetrics(version), Labels: entity.Default(),
+			Metrics: api.NewMetrics(version),
 		},
 		limits: search.Limits{MaxQueryBytes: *maxQuery, MaxTerms: *maxTerms, MaxSize: *maxSize, MaxWindow: *maxWindow,
 			MaxClauses: *maxClauses, MaxFuzziness: *maxFuzziness},
@@ -118,7 +127,11 @@ func serve(ctx context.Context, ln net.Listener, cfg serveConfig, stdout io.Writ
 	h := &api.Handle{}
 	rl := newReloader(cfg.data, h, log) // hot reload: reload.go
 	if cfg.api.Admin == nil {
-		cfg.api.Admin = adminOptions(ctx, cfg.seeds, cfg.data, log, rl, cfg.api.Metrics)
+		cfg.api.Admin = adminOptions(ctx, cfg.seeds, cfg.data, cfg.gazetteer, log, rl, cfg.api.Metrics)
+	}
+	if cfg.api.Labels == nil {
+		// Pages name actors and forums with the live generation's gazetteer.
+		cfg.api.Labels = liveLabels{h}
 	}
 	if cfg.api.Changes == nil {
 		cfg.api.Changes = changelog.Open(cfg.data)
@@ -147,7 +160,7 @@ func serve(ctx context.Context, ln net.Listener, cfg serveConfig, stdout io.Writ
 	opts := searchOptions()
 	opts.BackgroundVocabulary = true // answer the first search at once
 	opts.Limits = cfg.limits
-	s, err := openOrBuild(ctx, cfg.seeds, cfg.data, opts, cfg.api.Metrics, log)
+	s, err := openOrBuild(ctx, cfg.seeds, cfg.data, cfg.gazetteer, opts, cfg.api.Metrics, log)
 	if err != nil {
 		_ = srv.Close()
 		return err
@@ -192,12 +205,12 @@ func serve(ctx context.Context, ln net.Listener, cfg serveConfig, stdout io.Writ
 	return nil
 }
 
-func openOrBuild(ctx context.Context, seeds, data string, opts search.Options, metrics *api.Metrics, log *slog.Logger) (*search.Searcher, error) {
+func openOrBuild(ctx context.Context, seeds, data string, g *entity.Gazetteer, opts search.Options, metrics *api.Metrics, log *slog.Logger) (*search.Searcher, error) {
 	gen, err := indexer.Open(data)
 	if errors.Is(err, indexer.ErrNoIndex) {
 		log.Info("no index yet; building", "seeds", seeds, "data", data)
 		began := time.Now()
-		m, berr := indexer.Build(ctx, buildOptions(seeds, data, log))
+		m, berr := indexer.Build(ctx, buildOptions(seeds, data, log, g))
 		metrics.ObserveReindex(time.Since(began), berr)
 		if berr != nil {
 			return nil, fmt.Errorf("build index: %w", berr)
@@ -209,6 +222,17 @@ func openOrBuild(ctx context.Context, seeds, data string, opts search.Options, m
 		return nil, err
 	}
 	return search.New(gen, opts), nil
+}
+
+// liveLabels names actors and forums with the gazetteer of the generation
+// being served (the embedded one before the index is open).
+type liveLabels struct{ h *api.Handle }
+
+func (l liveLabels) Label(id, lang string) string {
+	if s := l.h.Searcher(); s != nil {
+		return s.Label(id, lang)
+	}
+	return entity.Default().Label(id, lang)
 }
 
 func displayAddr(a net.Addr) string {

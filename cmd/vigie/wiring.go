@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"log/slog"
 
 	"github.com/vigie/vigie/entity"
@@ -10,20 +11,44 @@ import (
 )
 
 // buildOptions wires the indexer with the gazetteer's entity and year
-// extraction.
-func buildOptions(seeds, data string, log *slog.Logger) indexer.Options {
-	g := entity.Default()
+// extraction; g nil means the embedded gazetteer. The gazetteer's source is
+// stored with the generation, so that search uses the one the passages
+// were tagged with.
+func buildOptions(seeds, data string, log *slog.Logger, g *entity.Gazetteer) indexer.Options {
+	if g == nil {
+		g = entity.Default()
+	}
 	return indexer.Options{
 		Seeds: seeds, Data: data, Logger: log,
 		// A new gazetteer re-tags every document on the next build.
 		Fingerprint: "gazetteer:" + g.Fingerprint(),
 		Extract:     g.Annotate,
+		Gazetteer:   g.Source(),
 	}
 }
 
+// loadGazetteer returns the gazetteer a build uses: the embedded one when
+// file is empty, else file merged with it or replacing it (mode "merge" or
+// "replace"). A bad file is an error naming its lines: no build starts.
+func loadGazetteer(file, mode string) (*entity.Gazetteer, error) {
+	m, err := entity.ParseMode(mode)
+	if err != nil {
+		return nil, err
+	}
+	if file == "" {
+		return entity.Default(), nil
+	}
+	g, err := entity.Combine(file, m)
+	if err != nil {
+		return nil, fmt.Errorf("gazetteer %s is not valid (check it with \"vigie entities check\"):\n%w", file, err)
+	}
+	return g, nil
+}
+
 // searchOptions wires the searcher with the gazetteer (facet labels,
-// filter values by name, entity expansion of queries) and the bilingual
-// lexicon (translation of queries into the other language).
+// filter values by name, entity expansion of queries: the one stored with
+// each generation, else the embedded one) and the bilingual lexicon
+// (translation of queries into the other language).
 func searchOptions() search.Options {
-	return search.Options{Gazetteer: entity.Default(), Lexicon: lexicon.Default()}
+	return search.Options{Gazetteer: entity.Default(), GazetteerFromGeneration: true, Lexicon: lexicon.Default()}
 }
