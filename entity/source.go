@@ -461,6 +461,12 @@ func Combine(file string, mode Mode) (*Gazetteer, error) {
 	return combine(file, raw, mode)
 }
 
+// CombineSource is Combine for a file already read: name is how problems
+// name it.
+func CombineSource(name string, raw []byte, mode Mode) (*Gazetteer, error) {
+	return combine(name, raw, mode)
+}
+
 func combine(file string, raw []byte, mode Mode) (*Gazetteer, error) {
 	switch mode {
 	case Replace:
