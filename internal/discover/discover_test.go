@@ -20,6 +20,8 @@ func TestEnglishNames(t *testing.T) {
 		{"The Minister of Health may make regulations.", []string{"Minister of Health"}},
 		{"the Minister of Health and the Minister of Industry agree", []string{"Minister of Health", "Minister of Industry"}},
 		{"the Minister of Citizenship and Immigration", []string{"Minister of Citizenship and Immigration"}},
+		{"the Minister and the Minister of Finance", []string{"Minister of Finance"}},
+		{"the Library and Archives of Canada", []string{"Library and Archives of Canada"}},
 		{"The Public Health Agency of Canada publishes", []string{"Public Health Agency of Canada"}},
 		{"records of Health Canada, and", []string{"Health Canada"}},
 		{"the Canadian Human Rights Commission", []string{"Canadian Human Rights Commission"}},

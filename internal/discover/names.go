@@ -202,7 +202,12 @@ func splitRun(toks []tok, i, j int) []span {
 			if !hasHead(toks, next, j) {
 				continue
 			}
-			if _, ok := trimName(toks, start, k); !ok {
+			// Split when the part before is a name itself, or a bare
+			// head followed by "and the" ("Minister and the Minister of
+			// Finance"); "Library and Archives of Canada" stays whole.
+			_, named := trimName(toks, start, k)
+			bare := k-start == 1 && heads[toks[start].low] && next > k+1
+			if !named && !bare {
 				continue
 			}
 		}

@@ -55,6 +55,7 @@ func pairFrench(cands []*cand, ps []passage, twin []int32, isTwin []bool, frName
 				tw = append(tw, twin[p])
 			}
 		}
+		sortUnique(&tw) // passages may share a twin
 		c.Twins = len(tw)
 		if len(tw) == 0 {
 			continue
