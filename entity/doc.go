@@ -23,12 +23,28 @@
 //	    aliases:                  # every other name form, by language
 //	      en: [NATO, Nato, North Atlantic Treaty Organisation, Atlantic Alliance]
 //	      fr: [OTAN, Otan, Alliance atlantique]
+//	  - id: unga
+//	    parent: un                # optional: the entity it belongs to
+//	    ...
 //
 // Labels are matched like aliases. An alias may be listed under both
 // languages ("ENISA"). [Load] rejects unknown fields, malformed or duplicate
 // ids, unknown types, missing labels, empty aliases, aliases with punctuation
-// that no text could match, and aliases of two entities that match the same
-// text; it reports all problems at once.
+// that no text could match, aliases of two entities that match the same
+// text, unknown parents and parent cycles; it reports all problems at once,
+// each a [Problem] with its line. [LoadFile] and [Combine] read a user's
+// file, [Combine] merging it with the embedded one (an entity with an
+// embedded id replaces it) or using it alone; [Gazetteer.Source] is the
+// YAML of the result, which the indexer stores with each generation.
+//
+// # Hierarchy
+//
+// An entity may have a parent: the UN bodies (un-gge, un-oewg, unga, unsc)
+// are children of un. [Gazetteer.Find] and [Gazetteer.Extract] report what
+// the text names; [Gazetteer.Annotate], the indexer's extractor, also tags
+// each mention's ancestors in the lists of the types they share with it, so
+// that a filter on the parent finds its children's passages and the
+// parent's facet count includes them.
 //
 // An actor acts in its own name (an agency, a ministry, a command); a forum
 // is a venue where states meet and decide together (the G7, a UN group, the

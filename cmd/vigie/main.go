@@ -33,6 +33,8 @@ Usage:
   vigie index   [--seeds DIR] [--data DIR]                      (re)build the index from the corpus folder
   vigie search  [--lang en|fr] [--json] [--data DIR] QUERY...   search from the terminal
   vigie entities [--data DIR] [DOC-ID...] [--text TEXT]        show the actors, forums and years extracted (no argument: list the gazetteer)
+  vigie entities check [--gazetteer-mode merge|replace] FILE    validate your gazetteer file (problems with their lines)
+  vigie entities discover --seeds DIR [--out FILE]              propose gazetteer entries from a corpus, to review
   vigie lexicon build|show [...]                                build or review the bilingual lexicon
   vigie eval [--corpus DIR]... [--judgments FILE] [--laws DIR]  relevance table: nDCG@10, MRR, recall@10 per query kind
   vigie healthcheck [--addr HOST:PORT]                          exit 0 if a local server answers /healthz
@@ -40,6 +42,7 @@ Usage:
   vigie version                                                 print the version
 
 Environment: VIGIE_ADDR, VIGIE_DATA, VIGIE_SEEDS set the defaults of --addr, --data, --seeds;
+VIGIE_GAZETTEER and VIGIE_GAZETTEER_MODE those of --gazetteer and --gazetteer-mode (index, serve);
 serve also reads VIGIE_LOG_FORMAT, VIGIE_LOG_LEVEL, VIGIE_LOG_QUERIES, VIGIE_CORS_ORIGINS,
 VIGIE_RATE_LIMIT, VIGIE_TRUSTED_PROXIES and VIGIE_DRAIN_DELAY.
 Run "vigie COMMAND --help" for a command's flags.
