@@ -128,6 +128,29 @@ func TestUserGazetteer(t *testing.T) {
 	}
 }
 
+// TestEntitiesDiscoverCommand runs discovery on the test corpus of
+// internal/discover into a file that "vigie entities check" accepts.
+func TestEntitiesDiscoverCommand(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "found.yaml")
+	code, _, errOut := runCmd("entities", "discover", "--seeds", "../../internal/discover/testdata/corpus", "--min-count", "2", "--out", out)
+	if code != 0 || !strings.Contains(errOut, "entities proposed") {
+		t.Fatalf("discover: %d\n%s", code, errOut)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil || !strings.Contains(string(b), "fr: Agence de la santé publique du Canada") {
+		t.Errorf("discover output: %v\n%s", err, b)
+	}
+	if code, out, errOut := runCmd("entities", "check", out); code != 0 {
+		t.Errorf("check of the discovered file: %d\n%s%s", code, out, errOut)
+	}
+	if code, _, _ := runCmd("entities", "discover", "--seeds", "../../internal/discover/testdata/corpus", "extra"); code != 2 {
+		t.Errorf("discover with an argument: status %d, want 2", code)
+	}
+	if code, _, _ := runCmd("entities", "check"); code != 2 {
+		t.Errorf("check without a file: status %d, want 2", code)
+	}
+}
+
 func total(r *search.Result) uint64 {
 	if r == nil {
 		return 0

@@ -301,8 +301,12 @@ func (r *Result) WriteYAML(w io.Writer) error {
 # Counts are passages; "French form" gives how many twins of the English
 # passages hold it and the Dice coefficient of the pairing (1 = always together).
 
-entities:
 `)
+	if len(r.Candidates) == 0 {
+		b.WriteString("entities: [] # nothing proposed: try a lower --min-count, or --all\n")
+	} else {
+		b.WriteString("entities:\n")
+	}
 	for _, c := range r.Candidates {
 		fmt.Fprintf(&b, "\n  # %d passages (en %d, fr %d)", c.Count, c.CountEN, c.CountFR)
 		if c.Dice > 0 {
