@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vigie/vigie/indexer"
 	"github.com/vigie/vigie/search"
@@ -165,5 +168,66 @@ func writeFile(t *testing.T, path, content string) {
 	}
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestServeUsesGenerationGazetteer: serve builds the first generation with
+// its --gazetteer, labels facets and pages with it, and follows the
+// gazetteer of a new generation written by "vigie index" when it reloads.
+func TestServeUsesGenerationGazetteer(t *testing.T) {
+	work := t.TempDir()
+	seeds, data := filepath.Join(work, "seeds"), filepath.Join(work, "data")
+	writeFile(t, filepath.Join(seeds, "a.txt"), "Health report\n\nThe Public Health Agency of Canada (PHAC) published guidance.\n")
+	gazFile := filepath.Join(work, "g.yaml")
+	writeFile(t, gazFile, healthGazetteer)
+	g, err := loadGazetteer(gazFile, "merge")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	cfg := serveConfig{seeds: seeds, data: data, drain: time.Second, reloadEvery: 50 * time.Millisecond, gazetteer: g}
+	go func() { done <- serve(ctx, ln, cfg, io.Discard, nil) }()
+	t.Cleanup(func() { cancel(); <-done })
+	s := &slowServer{base: "http://" + ln.Addr().String()}
+	deadline := time.Now().Add(30 * time.Second)
+	for code, _ := s.get("/readyz"); code != 200; code, _ = s.get("/readyz") {
+		if time.Now().After(deadline) {
+			t.Fatal("server not ready")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	facets := func(ui string) string {
+		_, body := s.get("/api/v1/facets?ui=" + ui)
+		return body
+	}
+	if body := facets("fr"); !strings.Contains(body, `"value":"phac","label":"Agence de la santé publique du Canada","count":1,"parent":"hc"`) {
+		t.Errorf("facets with the first generation's gazetteer:\n%s", body)
+	}
+	// A selected value without results is named by the page's labels.
+	if _, page := s.get("/?q=zzzzqqq&actor=phac"); !strings.Contains(page, "Public Health Agency of Canada") {
+		t.Error("page: the selected actor is not labelled with the generation's gazetteer")
+	}
+
+	// vigie index with a renamed entity (replace mode): the server follows.
+	writeFile(t, gazFile, strings.Replace(healthGazetteer, "Public Health Agency of Canada, fr", "PHAC renamed, fr", 1))
+	if code, out, errOut := runCmd("index", "--seeds", seeds, "--data", data, "--gazetteer", gazFile, "--gazetteer-mode", "replace"); code != 0 {
+		t.Fatalf("index: %d\n%s%s", code, out, errOut)
+	}
+	for !strings.Contains(facets("en"), "PHAC renamed") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the new generation's gazetteer was not picked up:\n%s", facets("en"))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if _, page := s.get("/?q=zzzzqqq&actor=phac&ui=en"); !strings.Contains(page, "PHAC renamed") {
+		t.Error("page: labels did not follow the new generation")
+	}
+	if _, body := s.get("/api/v1/search?actor=OTAN"); !strings.Contains(body, `"status":400`) {
+		t.Errorf("replace mode: the embedded nato still resolves: %s", body)
 	}
 }
