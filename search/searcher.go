@@ -717,7 +717,8 @@ func (s *View) run(ctx context.Context, p plan, r Request, anyGroup bool, after 
 func (s *View) entityMarks(text string, ids map[string]bool, marks []markSpan) []markSpan {
 	added := false
 	for _, m := range s.sn.gaz.Find(text) {
-		if ids[m.ID] {
+		// A mention of a child counts for its ancestors, as in the index.
+		if ids[m.ID] || slices.ContainsFunc(s.sn.gaz.Ancestors(m.ID), func(a string) bool { return ids[a] }) {
 			marks = append(marks, markSpan{m.Start, m.End})
 			added = true
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/vigie/vigie/entity"
 	"github.com/vigie/vigie/indexer"
+	"github.com/vigie/vigie/lang"
 )
 
 // Options configure Run.
@@ -159,7 +160,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		for a, b := range indexer.AlignPassages(split[pair[0]], split[pair[1]]) {
 			ia, oka := byID[a]
 			ib, okb := byID[b]
-			if oka && okb && ps[ia].lang == indexer.English && ps[ib].lang == indexer.French {
+			if oka && okb && ps[ia].lang == lang.English && ps[ib].lang == lang.French {
 				twin[ia] = ib
 				isTwin[ib] = true
 			}
@@ -193,14 +194,14 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		if isTwin[pi] {
 			p.toks = toks
 		}
-		if p.lang == indexer.English {
+		if p.lang == lang.English {
 			for _, s := range englishNames(toks) {
-				get(key(toks, s.i, s.j), indexer.English, s.j-s.i).add(int32(pi), spanText(p.text, toks, s))
+				get(key(toks, s.i, s.j), lang.English, s.j-s.i).add(int32(pi), spanText(p.text, toks, s))
 			}
 		}
 		for _, a := range acronyms(p.text, toks) {
 			s := span{a.i, a.j}
-			if p.lang == indexer.English {
+			if p.lang == lang.English {
 				// The expansion must be an institution's name.
 				if _, ok := trimName(toks, a.i, a.j); !ok {
 					continue
@@ -243,7 +244,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	cands := rank(names, ps, opts)
 	frNames := map[string]bool{}
 	for k, nm := range names {
-		if nm.lang == indexer.French && len(nm.acronyms) > 0 {
+		if nm.lang == lang.French && len(nm.acronyms) > 0 {
 			frNames[k] = true
 		}
 	}
@@ -327,7 +328,7 @@ func rank(names map[string]*name, ps []passage, opts Options) []*cand {
 			continue
 		}
 		c := &cand{enKey: k}
-		if nm.lang == indexer.English {
+		if nm.lang == lang.English {
 			c.en = nm
 		} else {
 			c.fr = nm
@@ -346,7 +347,7 @@ func rank(names map[string]*name, ps []passage, opts Options) []*cand {
 		}
 		sortUnique(&all)
 		for _, p := range all {
-			if ps[p].lang == indexer.English {
+			if ps[p].lang == lang.English {
 				c.CountEN++
 			} else {
 				c.CountFR++

@@ -13,7 +13,6 @@ import (
 	"unicode"
 
 	"github.com/vigie/vigie/entity"
-	"github.com/vigie/vigie/indexer"
 )
 
 // finish turns ranked candidates into entities: French-only acronym names
@@ -227,7 +226,7 @@ func makeID(c Candidate, enAcr, frAcr []string, ids map[string]bool) string {
 		}
 		base = strings.Join(words, "-")
 	}
-	base = strings.Trim(reNotID.ReplaceAllString(strings.ToLower(indexer.Fold(base)), "-"), "-")
+	base = strings.Trim(reNotID.ReplaceAllString(foldKey(base), "-"), "-")
 	if base == "" {
 		base = "entity"
 	}

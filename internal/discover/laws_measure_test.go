@@ -11,6 +11,7 @@ import (
 	"github.com/vigie/vigie/entity"
 	"github.com/vigie/vigie/indexer"
 	"github.com/vigie/vigie/internal/testutil"
+	"github.com/vigie/vigie/lang"
 )
 
 // lawsAnnotation is the hand-made ground truth of one laws-canada passage.
@@ -117,7 +118,7 @@ func lawsPassages(t *testing.T, dir string, anns []lawsAnnotation) map[string]st
 		if err != nil {
 			t.Fatal(err)
 		}
-		d, _, err := indexer.Parse(rel, b, indexer.English)
+		d, _, err := indexer.Parse(rel, b, lang.English)
 		if err != nil {
 			t.Fatal(err)
 		}

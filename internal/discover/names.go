@@ -5,7 +5,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/vigie/vigie/indexer"
+	"github.com/vigie/vigie/lang"
 )
 
 // tok is one word of a passage: a run of letters and digits, with inner
@@ -51,10 +51,21 @@ func tokenize(text string) []tok {
 			break
 		}
 		s := text[start:i]
-		out = append(out, tok{s: s, low: strings.ToLower(indexer.Fold(s)), start: start, end: i, hard: hard})
+		out = append(out, tok{s: s, low: foldKey(s), start: start, end: i, hard: hard})
 		hard = false
 	}
 	return out
+}
+
+// foldKey is lang.Key (the one normaliser: accents folded, lower case),
+// without allocating for the many words already in lowercase ASCII.
+func foldKey(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || 'A' <= c && c <= 'Z' {
+			return lang.Key(s)
+		}
+	}
+	return s
 }
 
 func isWordRune(r rune) bool {
@@ -303,7 +314,7 @@ func acronyms(text string, toks []tok) []acronymDef {
 func acronymLetters(a string) []rune {
 	a = strings.TrimSuffix(a, "s")
 	var out []rune
-	for _, r := range strings.ToLower(indexer.Fold(a)) {
+	for _, r := range foldKey(a) {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			out = append(out, r)
 		}

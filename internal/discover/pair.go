@@ -4,7 +4,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/vigie/vigie/indexer"
+	"github.com/vigie/vigie/lang"
 )
 
 const (
@@ -51,7 +51,7 @@ func pairFrench(cands []*cand, ps []passage, twin []int32, isTwin []bool, frName
 		}
 		sortUnique(&all)
 		for _, p := range all {
-			if ps[p].lang == indexer.English && twin[p] >= 0 {
+			if ps[p].lang == lang.English && twin[p] >= 0 {
 				tw = append(tw, twin[p])
 			}
 		}
