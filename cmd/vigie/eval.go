@@ -164,7 +164,7 @@ func indexCorpus(ctx context.Context, dir string, sources map[string]string, fil
 	if err := relevance.CopyCorpus(corpus, sources, files); err != nil {
 		return nil, err
 	}
-	if _, err := indexer.Build(ctx, buildOptions(corpus, data, nil, nil)); err != nil {
+	if _, err := indexer.Build(ctx, buildOptions(corpus, data, nil)); err != nil {
 		return nil, err
 	}
 	return openSearcher(data, opts)

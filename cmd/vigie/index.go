@@ -52,7 +52,7 @@ func cmdIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	opts := buildOptions(*seeds, *data, log, gaz)
+	opts := buildOptionsWith(*seeds, *data, log, gaz)
 	opts.Full, opts.Strict = *full, *strict
 	opts.Read.MaxDocBytes = int64(maxDoc)
 	opts.Split.Limit = *maxPassage

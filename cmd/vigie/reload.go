@@ -140,7 +140,7 @@ func adminOptions(ctx context.Context, seeds, data string, g *entity.Gazetteer, 
 	return &api.Admin{
 		Token: token,
 		Reindex: func(_ context.Context, progress func(indexer.Progress)) (*indexer.Manifest, error) {
-			opts := buildOptions(seeds, data, log, g)
+			opts := buildOptionsWith(seeds, data, log, g)
 			opts.Progress = progress
 			began := time.Now()
 			m, err := indexer.Build(ctx, opts)

@@ -210,7 +210,7 @@ func openOrBuild(ctx context.Context, seeds, data string, g *entity.Gazetteer, o
 	if errors.Is(err, indexer.ErrNoIndex) {
 		log.Info("no index yet; building", "seeds", seeds, "data", data)
 		began := time.Now()
-		m, berr := indexer.Build(ctx, buildOptions(seeds, data, log, g))
+		m, berr := indexer.Build(ctx, buildOptionsWith(seeds, data, log, g))
 		metrics.ObserveReindex(time.Since(began), berr)
 		if berr != nil {
 			return nil, fmt.Errorf("build index: %w", berr)

@@ -10,11 +10,17 @@ import (
 	"github.com/vigie/vigie/search/lexicon"
 )
 
-// buildOptions wires the indexer with the gazetteer's entity and year
-// extraction; g nil means the embedded gazetteer. The gazetteer's source is
-// stored with the generation, so that search uses the one the passages
+// buildOptions wires the indexer with the embedded gazetteer's entity and
+// year extraction (see buildOptionsWith).
+func buildOptions(seeds, data string, log *slog.Logger) indexer.Options {
+	return buildOptionsWith(seeds, data, log, nil)
+}
+
+// buildOptionsWith wires the indexer with gazetteer g's entity and year
+// extraction; g nil means the embedded gazetteer. The gazetteer's source
+// is stored with the generation, so that search uses the one the passages
 // were tagged with.
-func buildOptions(seeds, data string, log *slog.Logger, g *entity.Gazetteer) indexer.Options {
+func buildOptionsWith(seeds, data string, log *slog.Logger, g *entity.Gazetteer) indexer.Options {
 	if g == nil {
 		g = entity.Default()
 	}
