@@ -49,6 +49,9 @@ type Options struct {
 	TrustedProxies []string
 	// Metrics receives the server's metrics; nil creates a new set.
 	Metrics *Metrics
+	// SeparateMetrics leaves /metrics out of the router: the caller serves
+	// Metrics.Handler on a listener of its own (serve --metrics-addr).
+	SeparateMetrics bool
 	// Admin, when it has a token, adds /api/v1/admin/reindex (admin.go).
 	Admin *Admin
 	// Changes is the data folder's change log, read by /api/v1/changes,
@@ -144,7 +147,9 @@ func NewRouter(h *Handle, opts Options) http.Handler {
 	web.New(h.Searcher, web.Options{Logger: opts.Logger, SearchTimeout: opts.SearchTimeout, Labels: opts.Labels, Watch: s.watch}).Mount(r)
 	r.Get("/healthz", s.health)
 	r.Get("/readyz", s.ready)
-	r.Method(http.MethodGet, "/metrics", s.metrics.Handler())
+	if !opts.SeparateMetrics {
+		r.Method(http.MethodGet, "/metrics", s.metrics.Handler())
+	}
 	r.Get("/feed.atom", s.feed)
 	r.Get("/api/openapi.json", s.openAPI)
 	r.Route("/api/v1", func(r chi.Router) {

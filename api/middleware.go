@@ -33,13 +33,14 @@ func (s *server) middleware(r chi.Router) {
 		r.Use(middleware.ClientIPFromRemoteAddr)
 	}
 	r.Use(securityHeaders)
+	r.Use(s.generationHeader)
 	r.Use(s.observe)
 	r.Use(s.recoverer)
 	if len(s.opts.CORSOrigins) > 0 {
 		r.Use(cors.New(cors.Options{
 			AllowedOrigins: s.opts.CORSOrigins,
 			AllowedMethods: []string{http.MethodGet, http.MethodHead},
-			ExposedHeaders: []string{"Retry-After", "X-Request-Id", "X-Vigie-Total", "X-Vigie-Export-Limit", "X-Vigie-Export-Truncated", "X-Ratelimit-Limit", "X-Ratelimit-Remaining", "X-Ratelimit-Reset"},
+			ExposedHeaders: []string{"Retry-After", "X-Request-Id", GenerationHeader, "X-Vigie-Total", "X-Vigie-Export-Limit", "X-Vigie-Export-Truncated", "X-Ratelimit-Limit", "X-Ratelimit-Remaining", "X-Ratelimit-Reset"},
 			MaxAge:         600,
 		}).Handler)
 	}

@@ -141,7 +141,13 @@ func Open(dataDir string) (*Generation, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir := filepath.Join(dataDir, name)
+	return OpenGeneration(filepath.Join(dataDir, name))
+}
+
+// OpenGeneration opens the generation folder dir (a gen-… folder of a data
+// folder, whether CURRENT names it or not) for searching.
+func OpenGeneration(dir string) (*Generation, error) {
+	name := filepath.Base(dir)
 	m, err := readManifest(dir)
 	if err != nil {
 		return nil, err

@@ -51,6 +51,17 @@ func readState(q url.Values, ui string, explicitUI bool) state {
 	if s.Sort == search.SortRelevance {
 		s.Sort = ""
 	}
+	// Filters typed in the query (lang:fr) become ticked boxes: the box,
+	// not the query text, then carries them, so unticking removes them.
+	var typed map[string][]string
+	s.Q, typed = liftFilters(s.Q)
+	for name, vals := range typed {
+		for _, v := range vals {
+			if !slices.Contains(s.Filters[name], v) {
+				s.Filters[name] = append(s.Filters[name], v)
+			}
+		}
+	}
 	if v := strings.TrimSpace(q.Get("page")); v != "" {
 		n, err := strconv.Atoi(v)
 		switch {
@@ -166,4 +177,41 @@ func uiQuery(ui string, explicit bool) string {
 		return "?ui=" + ui
 	}
 	return ""
+}
+
+// liftFilters takes the filter words (lang:fr, forum:nato, année:2016)
+// out of a query, outside quoted phrases, and returns the rest of the
+// query and the filters. A word is a filter when search.Parse reads it as
+// one alone, so the page and the search agree on what a filter is.
+func liftFilters(q string) (string, map[string][]string) {
+	if !strings.Contains(q, ":") {
+		return q, nil
+	}
+	var filters map[string][]string
+	var kept []string
+	quoted := false
+	for _, word := range strings.Fields(q) {
+		quotes := strings.Count(word, "\"") + strings.Count(word, "“") + strings.Count(word, "”") +
+			strings.Count(word, "«") + strings.Count(word, "»")
+		if !quoted && quotes == 0 && strings.Contains(word, ":") {
+			p := search.Parse(word)
+			if len(p.Filters) > 0 && len(p.Groups) == 0 && len(p.Excluded) == 0 {
+				if filters == nil {
+					filters = map[string][]string{}
+				}
+				for name, vals := range p.Filters {
+					filters[name] = append(filters[name], vals...)
+				}
+				continue
+			}
+		}
+		if quotes%2 == 1 {
+			quoted = !quoted
+		}
+		kept = append(kept, word)
+	}
+	if filters == nil {
+		return q, nil
+	}
+	return strings.Join(kept, " "), filters
 }

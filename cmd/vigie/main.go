@@ -31,6 +31,8 @@ const usage = `vigie: search English and French public-policy texts
 Usage:
   vigie serve   [--addr HOST:PORT] [--seeds DIR] [--data DIR]   serve the API (builds the index first if there is none)
   vigie index   [--seeds DIR] [--data DIR]                      (re)build the index from the corpus folder
+  vigie publish --to URL [--data DIR]                           upload the live generation to an object store (for serve --from)
+  vigie serve --from URL [--data DIR]                           a replica: serve the generations published to URL
   vigie search  [--lang en|fr] [--json] [--data DIR] QUERY...   search from the terminal
   vigie entities [--data DIR] [DOC-ID...] [--text TEXT]        show the actors, forums and years extracted (no argument: list the gazetteer)
   vigie entities check [--gazetteer-mode merge|replace] FILE    validate your gazetteer file (problems with their lines)
@@ -68,6 +70,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "serve":
 		err = cmdServe(ctx, args[1:], stdout, stderr)
+	case "publish":
+		err = cmdPublish(ctx, args[1:], stdout, stderr)
 	case "index":
 		err = cmdIndex(ctx, args[1:], stdout, stderr)
 	case "search":

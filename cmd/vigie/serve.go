@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -24,6 +25,12 @@ import (
 // serveConfig is everything serve needs besides its listener.
 type serveConfig struct {
 	seeds, data string
+	// from, when set, is the store URL of a replica (serve --from): it
+	// serves the generations published there and keeps no corpus.
+	from string
+	// metricsLn, when not nil, serves /metrics instead of the main
+	// listener (--metrics-addr).
+	metricsLn net.Listener
 	// drainDelay is how long /readyz answers 503 before the server stops
 	// accepting connections, so that load balancers move away first.
 	drainDelay time.Duration
@@ -63,7 +70,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	maxWindow := fs.Int("max-window", def.MaxWindow, "largest page × size (deeper pages: the next cursor)")
 	maxClauses := fs.Int("max-clauses", def.MaxClauses, "most query clauses after analysis and prefix expansion")
 	maxFuzziness := fs.Int("max-fuzziness", def.MaxFuzziness, "largest edit distance of a fuzzy term, 1 or 2")
-	reloadEvery := fs.Duration("reload-interval", 2*time.Second, "how often to look for a new index generation (0: only on SIGHUP)")
+	reloadEvery := fs.Duration("reload-interval", 2*time.Second, "how often to look for a new index generation (0: only on SIGHUP); with --from, the mean time between reads of the store's CURRENT (±50% jitter)")
+	from := fs.String("from", env("VIGIE_FROM", ""), "serve the generations published to this store URL (see vigie publish) instead of indexing --seeds (env VIGIE_FROM)")
+	metricsAddr := fs.String("metrics-addr", env("VIGIE_METRICS_ADDR", ""), "serve /metrics on this address HOST:PORT only, not on --addr; empty: on --addr (env VIGIE_METRICS_ADDR)")
 	gazFile := fs.String("gazetteer", env("VIGIE_GAZETTEER", ""), "your gazetteer (YAML) for the builds serve starts: the first one and admin reindexes (env VIGIE_GAZETTEER); searches use the one stored with the live generation")
 	gazMode := fs.String("gazetteer-mode", env("VIGIE_GAZETTEER_MODE", "merge"), "merge: add your entities to the embedded ones (same id: yours wins); replace: yours alone (env VIGIE_GAZETTEER_MODE)")
 	rest, err := parseFlags(fs, args)
@@ -86,7 +95,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	cfg := serveConfig{gazetteer: gaz,
-		seeds: *seeds, data: *data, drain: *drain, drainDelay: *drainDelay, reloadEvery: *reloadEvery,
+		seeds: *seeds, data: *data, from: *from, drain: *drain, drainDelay: *drainDelay, reloadEvery: *reloadEvery,
 		api: api.Options{
 			Logger: log, SearchTimeout: *searchTimeout, LogQueries: *logQueries, MaxBodyBytes: *maxBody,
 			CORSOrigins: splitList(*cors), RateLimit: *rateLimit, TrustedProxies: splitList(*proxies),
@@ -104,8 +113,19 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *searchTimeout <= 0 || *drain <= 0 || *drainDelay < 0 {
 		return errors.New("--search-timeout and --shutdown-timeout must be positive, --drain-delay not negative")
 	}
+	if *metricsAddr != "" {
+		mln, err := net.Listen("tcp", *metricsAddr)
+		if err != nil {
+			return fmt.Errorf("listen on %s (--metrics-addr): %w", *metricsAddr, err)
+		}
+		cfg.metricsLn = mln
+		cfg.api.SeparateMetrics = true
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
+		if cfg.metricsLn != nil {
+			cfg.metricsLn.Close()
+		}
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
 	return serve(ctx, ln, cfg, stdout, nil)
@@ -125,9 +145,15 @@ func serve(ctx context.Context, ln net.Listener, cfg serveConfig, stdout io.Writ
 		cfg.api.Metrics = api.NewMetrics(version)
 	}
 	h := &api.Handle{}
-	rl := newReloader(cfg.data, h, log) // hot reload: reload.go
-	if cfg.api.Admin == nil {
-		cfg.api.Admin = adminOptions(ctx, cfg.seeds, cfg.data, cfg.gazetteer, log, rl, cfg.api.Metrics)
+	var rl *reloader
+	var hup chan os.Signal
+	if cfg.from != "" {
+		hup = hupChannel() // a replica: publish.go
+	} else {
+		rl = newReloader(cfg.data, h, log) // hot reload: reload.go
+		if cfg.api.Admin == nil {
+			cfg.api.Admin = adminOptions(ctx, cfg.seeds, cfg.data, cfg.gazetteer, log, rl, cfg.api.Metrics)
+		}
 	}
 	if cfg.api.Labels == nil {
 		// Pages name actors and forums with the live generation's gazetteer.
@@ -153,28 +179,53 @@ func serve(ctx context.Context, ln net.Listener, cfg serveConfig, stdout io.Writ
 		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "version", version)
+	if cfg.metricsLn != nil {
+		stopMetrics := serveMetrics(cfg.metricsLn, cfg.api.Metrics.Handler(), log)
+		defer stopMetrics()
+	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 
-	// Open the live generation, building one first if there is none.
 	opts := searchOptions()
 	opts.BackgroundVocabulary = true // answer the first search at once
 	opts.Limits = cfg.limits
-	s, err := openOrBuild(ctx, cfg.seeds, cfg.data, cfg.gazetteer, opts, cfg.api.Metrics, log)
-	if err != nil {
-		_ = srv.Close()
-		return err
+	// stopSwaps stops whatever swaps generations in, so that the searcher
+	// can be closed.
+	var stopSwaps func()
+	var err error
+	if cfg.from != "" {
+		// A replica: /readyz answers 503 until the first generation is in.
+		stopSwaps, err = startReplica(ctx, cfg, h, opts, hup)
+		if err != nil {
+			_ = srv.Close()
+			return err
+		}
+		fmt.Fprintf(stdout, "Vigie is serving the generations of %s on http://%s/\n", redactURL(cfg.from), displayAddr(ln.Addr()))
+	} else {
+		// Open the live generation, building one first if there is none.
+		s, err := openOrBuild(ctx, cfg.seeds, cfg.data, cfg.gazetteer, opts, cfg.api.Metrics, log)
+		if err != nil {
+			_ = srv.Close()
+			return err
+		}
+		h.SetSearcher(s)
+		rl.watch(ctx, cfg.reloadEvery)
+		stopSwaps = rl.stop
+		_, m := s.Generation()
+		log.Info("ready", "documents", len(m.Documents), "passages", m.Passages)
+		fmt.Fprintf(stdout, "Vigie is serving %d passages from %d documents on http://%s/\n", m.Passages, len(m.Documents), displayAddr(ln.Addr()))
 	}
-	h.SetSearcher(s)
-	rl.watch(ctx, cfg.reloadEvery)
-	_, m := s.Generation()
-	log.Info("ready", "documents", len(m.Documents), "passages", m.Passages)
-	fmt.Fprintf(stdout, "Vigie is serving %d passages from %d documents on http://%s/\n", m.Passages, len(m.Documents), displayAddr(ln.Addr()))
+	closeIndex := func() error {
+		stopSwaps()
+		if s := h.Searcher(); s != nil {
+			return s.Close()
+		}
+		return nil
+	}
 
 	select {
 	case err := <-serveErr:
-		rl.stop()
-		s.Close()
+		_ = closeIndex()
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
@@ -194,8 +245,7 @@ func serve(ctx context.Context, ln net.Listener, cfg serveConfig, stdout io.Writ
 		log.Warn("in-flight requests did not finish in time; closing their connections", "shutdown_timeout", cfg.drain)
 		_ = srv.Close()
 	}
-	rl.stop()
-	if cerr := s.Close(); cerr != nil {
+	if cerr := closeIndex(); cerr != nil {
 		log.Warn("close index", "err", cerr)
 	}
 	log.Info("stopped")
@@ -233,6 +283,30 @@ func (l liveLabels) Label(id, lang string) string {
 		return s.Label(id, lang)
 	}
 	return entity.Default().Label(id, lang)
+}
+
+// serveMetrics serves /metrics alone on ln (--metrics-addr), so that the
+// metrics port can stay inside the cluster while the main one is public.
+// The returned function closes it.
+func serveMetrics(ln net.Listener, h http.Handler, log *slog.Logger) func() {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", h)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 30 * time.Second,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	log.Info("serving metrics", "addr", ln.Addr().String())
+	go func() { _ = srv.Serve(ln) }()
+	return func() { _ = srv.Close() }
+}
+
+// redactURL drops credentials and parameters from a store URL shown to
+// the user.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "the store"
+	}
+	u.User, u.RawQuery = nil, ""
+	return u.String()
 }
 
 func displayAddr(a net.Addr) string {
