@@ -10,6 +10,7 @@ import (
 
 	"github.com/vigie/vigie/entity"
 	"github.com/vigie/vigie/internal/discover"
+	"github.com/vigie/vigie/search/lexicon"
 )
 
 // cmdEntitiesDiscover proposes gazetteer entries from a corpus folder.
@@ -29,7 +30,7 @@ func cmdEntitiesDiscover(ctx context.Context, args []string, stdout, stderr io.W
 		fmt.Fprintf(stderr, "vigie entities discover: unexpected argument %q\n", rest[0])
 		return errUsage
 	}
-	opts := discover.Options{Dir: *seeds, MinCount: *minCount, Max: *maxN}
+	opts := discover.Options{Dir: *seeds, MinCount: *minCount, Max: *maxN, Lexicon: lexicon.Default()}
 	if !*all {
 		opts.Known = entity.Default()
 	}

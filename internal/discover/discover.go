@@ -11,6 +11,7 @@ import (
 	"github.com/vigie/vigie/entity"
 	"github.com/vigie/vigie/indexer"
 	"github.com/vigie/vigie/lang"
+	"github.com/vigie/vigie/search/lexicon"
 )
 
 // Options configure Run.
@@ -26,6 +27,9 @@ type Options struct {
 	// Known is the gazetteer whose names are not proposed again (the
 	// embedded one, which merge mode keeps); nil proposes everything.
 	Known *entity.Gazetteer
+	// Lexicon gives the other-language form of a name the twins do not
+	// pair (a corpus without en/ and fr/ versions); nil: none.
+	Lexicon *lexicon.Lexicon
 	// Read bounds reading; zero values take the indexer's defaults.
 	Read indexer.ReadOptions
 	// Logger receives progress; nil discards it.

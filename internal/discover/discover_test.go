@@ -10,6 +10,8 @@ import (
 
 	"github.com/vigie/vigie/entity"
 	"github.com/vigie/vigie/internal/testutil"
+	"github.com/vigie/vigie/lang"
+	"github.com/vigie/vigie/search/lexicon"
 )
 
 func TestEnglishNames(t *testing.T) {
@@ -86,6 +88,22 @@ func TestTokenize(t *testing.T) {
 	want := []string{"|L/l", "Agence/agence", "|ASPC/aspc", "|Secretary-General/secretary-general", "|état/etat"}
 	if !slices.Equal(got, want) {
 		t.Errorf("tokenize = %q, want %q", got, want)
+	}
+}
+
+func TestLexiconForm(t *testing.T) {
+	for _, tt := range []struct{ from, name, want string }{
+		{lang.English, "Minister of Health", "ministre de la santé"},
+		{lang.French, "ministre de la Santé", "minister of health"},
+		{lang.English, "Frobnication Board of Zembla", ""},
+		{lang.English, "Complaints Commission", ""}, // "commission": too common a word
+	} {
+		if got, _ := lexiconForm(lexicon.Default(), tt.from, tt.name); got != tt.want {
+			t.Errorf("lexiconForm(%s, %q) = %q, want %q", tt.from, tt.name, got, tt.want)
+		}
+	}
+	if got, _ := lexiconForm(nil, lang.English, "Minister of Health"); got != "" {
+		t.Errorf("nil lexicon: %q", got)
 	}
 }
 

@@ -28,7 +28,9 @@
 // whose occurrences best follow the English name's (Dice coefficient over
 // passages) wins, the longest among near-ties so that "Agence de la santé
 // publique du Canada" beats "Agence de la santé". French acronyms defined
-// in French text join the entity whose French form they expand.
+// in French text join the entity whose French form they expand. A name the
+// twins do not pair is looked up whole in the bilingual lexicon
+// (Options.Lexicon).
 //
 // Candidates are ranked by the number of passages that name them;
 // those below MinCount are dropped, and names the embedded gazetteer

@@ -13,6 +13,8 @@ import (
 	"unicode"
 
 	"github.com/vigie/vigie/entity"
+	"github.com/vigie/vigie/lang"
+	"github.com/vigie/vigie/search/lexicon"
 )
 
 // finish turns ranked candidates into entities: French-only acronym names
@@ -102,8 +104,22 @@ func finish(cands []*cand, ps []passage, opts Options) (out, known []Candidate) 
 		if len(enForms) == 0 && len(frForms) == 0 {
 			continue
 		}
+		// Without a form from the twins, the lexicon may know the name.
+		fromLexicon := ""
+		switch {
+		case len(frForms) == 0 && len(enForms) > 0:
+			if t, w := lexiconForm(opts.Lexicon, lang.English, enForms[0]); t != "" && free(t) {
+				frForms, fromLexicon = []string{t}, fmt.Sprintf("French label from the lexicon (weight %.2f): check it", w)
+			}
+		case len(enForms) == 0 && len(frForms) > 0:
+			if t, w := lexiconForm(opts.Lexicon, lang.French, frForms[0]); t != "" && free(t) {
+				enForms, fromLexicon = []string{t}, fmt.Sprintf("English label from the lexicon (weight %.2f): check it", w)
+			}
+		}
 		cd.Label = labelPair(enForms, frForms)
 		switch {
+		case fromLexicon != "":
+			cd.Note = fromLexicon
 		case c.en == nil:
 			cd.Note = "French name only: no English form found; write the English label"
 		case cd.Dice == 0 && c.Twins == 0:
@@ -143,6 +159,32 @@ func finish(cands []*cand, ps []passage, opts Options) (out, known []Candidate) 
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Count > out[j].Count })
 	sort.SliceStable(known, func(i, j int) bool { return known[i].Count > known[j].Count })
 	return out, known
+}
+
+// minLexiconWeight is the least weight of a lexicon translation used as a
+// label.
+const minLexiconWeight = 0.5
+
+// lexiconForm translates a whole name with the lexicon (whose pairs mined
+// from the parallel laws hold many institution names: "minister of health"
+// → "ministre de la santé"); empty when it does not know the name well.
+func lexiconForm(lex *lexicon.Lexicon, from, name string) (string, float64) {
+	var analyzer string
+	if from == lang.English {
+		analyzer = lang.AnalyzerEN
+	} else {
+		analyzer = lang.AnalyzerFR
+	}
+	ts := lex.Lookup(from, lang.Terms(analyzer, name))
+	if len(ts) == 0 || ts[0].Weight < minLexiconWeight {
+		return "", 0
+	}
+	// A one-word translation of a longer name ("Complaints Commission" →
+	// "commission") would tag every use of a common word.
+	if len(strings.Fields(ts[0].Text)) < min(2, len(strings.Fields(name))) {
+		return "", 0
+	}
+	return ts[0].Text, ts[0].Weight
 }
 
 // formsOf returns the written forms of names, most frequent first; forms
