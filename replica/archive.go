@@ -15,54 +15,68 @@ import (
 
 // writeArchive writes the folder dir as a tar stream compressed with gzip
 // (at its fastest level: bleve's segments are already compact, and a large
-// generation is archived in seconds rather than minutes). Names are
-// relative to dir, with forward slashes; only folders and regular files
-// are written. It returns the total size of the files.
-func writeArchive(w io.Writer, dir string) (int64, error) {
+// generation is archived in seconds rather than minutes), then the regular
+// files of each folder of extra under the name it is given (the change log:
+// "changes/…"). Names are relative, with forward slashes; only folders and
+// regular files are written. It returns the total size of the files.
+func writeArchive(w io.Writer, dir string, extra map[string]string) (int64, error) {
 	zw, err := gzip.NewWriterLevel(w, gzip.BestSpeed)
 	if err != nil {
 		return 0, err
 	}
 	tw := tar.NewWriter(zw)
 	var total int64
-	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(dir, p)
-		if err != nil || rel == "." {
-			return err
-		}
-		name := filepath.ToSlash(rel)
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		switch {
-		case d.IsDir():
-			return tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: name + "/", Mode: 0o755, ModTime: info.ModTime()})
-		case d.Type().IsRegular():
-			if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: name, Mode: 0o644, Size: info.Size(), ModTime: info.ModTime()}); err != nil {
-				return err
-			}
-			f, err := os.Open(p)
+	add := func(root, prefix string) error {
+		return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
 			}
-			defer f.Close()
-			n, err := io.Copy(tw, f)
+			rel, err := filepath.Rel(root, p)
 			if err != nil {
 				return err
 			}
-			if n != info.Size() {
-				return fmt.Errorf("%s changed while it was archived", name)
+			name := path.Join(prefix, filepath.ToSlash(rel))
+			if name == "." {
+				return nil
 			}
-			total += n
-		}
-		return nil // lock files, sockets, links: not part of a generation
-	})
-	if err != nil {
+			info, err := d.Info()
+			if err != nil {
+				return err
+			}
+			switch {
+			case d.IsDir():
+				return tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: name + "/", Mode: 0o755, ModTime: info.ModTime()})
+			case d.Type().IsRegular():
+				if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: name, Mode: 0o644, Size: info.Size(), ModTime: info.ModTime()}); err != nil {
+					return err
+				}
+				f, err := os.Open(p)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				n, err := io.Copy(tw, f)
+				if err != nil {
+					return err
+				}
+				if n != info.Size() {
+					return fmt.Errorf("%s changed while it was archived", name)
+				}
+				total += n
+			}
+			return nil // lock files, sockets, links: not part of a generation
+		})
+	}
+	if err := add(dir, "."); err != nil {
 		return 0, fmt.Errorf("archive %s: %w", filepath.Base(dir), err)
+	}
+	for prefix, root := range extra {
+		if _, err := os.Stat(root); errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err := add(root, prefix); err != nil {
+			return 0, fmt.Errorf("archive %s: %w", prefix, err)
+		}
 	}
 	if err := tw.Close(); err != nil {
 		return 0, err

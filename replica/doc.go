@@ -8,7 +8,7 @@
 // holds, for each published generation, one archive and its manifest, and
 // one small object naming the live generation:
 //
-//	generations/<gen>/index.tar.gz   the generation folder (index, manifest, twins), tar + gzip
+//	generations/<gen>/index.tar.gz   the generation folder (index, manifest, twins, gazetteer) and the change log's records (changes/), tar + gzip
 //	generations/<gen>/manifest.json  [Manifest]: sha256 and size of the archive, versions, counts
 //	CURRENT                          the live generation's name, written last
 //

@@ -13,6 +13,7 @@ import (
 
 	"gocloud.dev/blob"
 
+	"github.com/vigie/vigie/changelog"
 	"github.com/vigie/vigie/indexer"
 )
 
@@ -108,7 +109,9 @@ func Publish(ctx context.Context, st *Store, opts PublishOptions) (*PublishResul
 	}
 	h := sha256.New()
 	cw := &countWriter{w: io.MultiWriter(w, h)}
-	m.Unpacked, err = writeArchive(cw, dir)
+	// The change log's records travel with the generation, so that a
+	// replica answers /api/v1/changes and the feeds as the publisher would.
+	m.Unpacked, err = writeArchive(cw, dir, map[string]string{changelog.Dir: filepath.Join(opts.Data, changelog.Dir)})
 	if err != nil {
 		cancel() // aborts the upload: the object is not created
 		_ = w.Close()

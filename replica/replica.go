@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"gocloud.dev/gcerrors"
 
+	"github.com/vigie/vigie/changelog"
 	"github.com/vigie/vigie/indexer"
 )
 
@@ -385,6 +386,11 @@ func (r *Replica) fetch(ctx context.Context, m *Manifest, dir string) error {
 	if xerr != nil {
 		return fail(fmt.Errorf("unpack %s: %w", m.Generation, xerr))
 	}
+	// The change log's records that came with the generation join the data
+	// folder's change log (they count once the generation is live).
+	if err := moveRecords(filepath.Join(tmp, changelog.Dir), filepath.Join(r.opts.Data, changelog.Dir)); err != nil {
+		return fail(fmt.Errorf("change log of %s: %w", m.Generation, err))
+	}
 	mb, _ := json.Marshal(m)
 	if err := os.WriteFile(filepath.Join(tmp, publishedFile), mb, 0o644); err != nil {
 		_ = os.RemoveAll(tmp)
@@ -483,4 +489,27 @@ func prune(data string, keep ...string) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// moveRecords moves the change-log files of src (if any) into dst,
+// replacing files of the same name, and removes src.
+func moveRecords(src, dst string) error {
+	entries, err := os.ReadDir(src)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if e.Type().IsRegular() {
+			if err := os.Rename(filepath.Join(src, e.Name()), filepath.Join(dst, e.Name())); err != nil {
+				return err
+			}
+		}
+	}
+	return os.RemoveAll(src)
 }

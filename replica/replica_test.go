@@ -145,6 +145,17 @@ func TestPublishAndFollow(t *testing.T) {
 	if n, _ := f.live.Index.DocCount(); int(n) != m.Passages {
 		t.Errorf("installed index has %d passages, manifest %d", n, m.Passages)
 	}
+	// The change log came along, out of the generation's folder.
+	if _, err := os.Stat(filepath.Join(data, "changes", g1+".jsonl")); err == nil {
+		if _, err := os.Stat(filepath.Join(r.opts.Data, "changes", g1+".jsonl")); err != nil {
+			t.Errorf("the change log record of %s did not reach the replica: %v", g1, err)
+		}
+		if _, err := os.Stat(filepath.Join(r.opts.Data, g1, "changes")); !os.IsNotExist(err) {
+			t.Errorf("the change log stayed in the generation's folder: %v", err)
+		}
+	} else {
+		t.Logf("the build wrote no change log record (%v)", err)
+	}
 	downloaded := testutil.ToFloat64(r.downloaded)
 	if downloaded != float64(m.Size) {
 		t.Errorf("downloaded %v bytes, archive is %d", downloaded, m.Size)

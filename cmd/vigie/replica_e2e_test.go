@@ -342,6 +342,19 @@ backend vigie
 	if getJSON(t, base+"/api/v1/search?q="+url.QueryEscape("quokkaword"), &res); res.Total != 1 {
 		t.Errorf("search for the second generation's word: %d hits, want 1", res.Total)
 	}
+	// The change log travelled with the generation: every replica lists
+	// the passage the second generation added.
+	for _, r := range reps {
+		res, err := http.Get("http://" + r.addr + "/api/v1/changes?since=" + url.QueryEscape(gen1) + "&q=quokkaword")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK || !strings.Contains(string(body), "quokkaword") {
+			t.Errorf("%s: /api/v1/changes since %s: %d %.300s", r.name, gen1, res.StatusCode, body)
+		}
+	}
 	// A replica stops cleanly on SIGTERM.
 	r0 := reps[0]
 	must(t, r0.cmd.Process.Signal(syscall.SIGTERM))
