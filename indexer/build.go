@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -204,10 +205,18 @@ func Build(ctx context.Context, opts Options) (*Manifest, error) {
 		r.setPrevious(prev)
 		log.Info("incremental build", "base", live, "documents", len(prev.Documents))
 	}
+	writers := 2
+	if prev != nil {
+		writers = 1 // deletions and additions must reach the index in order
+	}
+	b.writer = newBatchWriter(idx, writers)
 	err = b.run(ctx, r, srcs)
 	m.Problems = r.problems
 	if err == nil {
 		err = b.finish()
+	}
+	if werr := b.writer.close(); err == nil {
+		err = werr
 	}
 	if err != nil {
 		idx.Close()
@@ -320,6 +329,66 @@ type builder struct {
 	lastLog  time.Time
 	prev     map[string]*DocInfo // previous generation's documents by id
 	handled  map[string]bool     // previous documents reused or replaced
+	writer   *batchWriter
+}
+
+// batchWriter writes batches to the index in the background while the
+// builder prepares the next ones (splitting, entities, the mapping): bleve
+// analyses a batch in parallel but builds and persists its segment on one
+// goroutine, so a build that waited for each batch kept one core idle. A
+// full build, which has no deletion to order, writes with two writers at
+// once; an incremental build with one, in order.
+type batchWriter struct {
+	idx     bleve.Index
+	batches chan *bleve.Batch
+	wg      sync.WaitGroup
+	mu      sync.Mutex
+	err     error
+}
+
+func newBatchWriter(idx bleve.Index, writers int) *batchWriter {
+	w := &batchWriter{idx: idx, batches: make(chan *bleve.Batch, writers)}
+	for range writers {
+		w.wg.Add(1)
+		go func() {
+			defer w.wg.Done()
+			for batch := range w.batches {
+				if w.failed() != nil {
+					continue // drain
+				}
+				if err := idx.Batch(batch); err != nil {
+					w.mu.Lock()
+					if w.err == nil {
+						w.err = fmt.Errorf("index batch: %w", err)
+					}
+					w.mu.Unlock()
+				}
+			}
+		}()
+	}
+	return w
+}
+
+func (w *batchWriter) failed() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.err
+}
+
+// write queues a batch; it fails with the first error of an earlier one.
+func (w *batchWriter) write(batch *bleve.Batch) error {
+	if err := w.failed(); err != nil {
+		return err
+	}
+	w.batches <- batch
+	return nil
+}
+
+// close waits for every queued batch and returns the first error.
+func (w *batchWriter) close() error {
+	close(w.batches)
+	w.wg.Wait()
+	return w.failed()
 }
 
 // item is what the reading goroutine sends: an entry, or the end of a
@@ -450,13 +519,12 @@ func (b *builder) flush() error {
 	if b.batch.Size() == 0 {
 		return nil
 	}
-	if err := b.idx.Batch(b.batch); err != nil {
-		return fmt.Errorf("index batch: %w", err)
+	if err := b.writer.write(b.batch); err != nil {
+		return err
 	}
-	// A new batch, not Reset: scorch's Batch can return while its analysis
-	// goroutine is still ranging over the batch's operations (when deletes
-	// follow the last update), and Reset would write that map under it
-	// (found by the race detector in TestIncrementalBuild).
+	// A new batch, never Reset: the writer owns the one queued (and
+	// scorch's Batch can return while its analysis goroutine still ranges
+	// over the batch's operations, found by the race detector).
 	b.batch = b.idx.NewBatch()
 	return nil
 }

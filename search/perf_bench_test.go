@@ -9,10 +9,12 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 
+	"github.com/vigie/vigie/entity"
 	"github.com/vigie/vigie/indexer"
 	"github.com/vigie/vigie/internal/loadgen"
 	"github.com/vigie/vigie/internal/testutil"
 	"github.com/vigie/vigie/lang"
+	"github.com/vigie/vigie/search/lexicon"
 )
 
 // Benchmarks of search on a laws-canada subset, with the query mix of
@@ -157,6 +159,44 @@ func BenchmarkBroadCost(b *testing.B) {
 				if _, err := s.Search(ctx, Request{Query: word}); err != nil {
 					b.Fatal(err)
 				}
+			}
+		})
+	}
+}
+
+// BenchmarkLawsFull runs the corpus mixes of `vigie bench` (section
+// headings, broad words and pairs) in process on an index of all of
+// laws-canada that already exists in $VIGIE_PERF_DATA (vigie index
+// --data DIR), as the API runs them. Skipped without it.
+func BenchmarkLawsFull(b *testing.B) {
+	data := os.Getenv("VIGIE_PERF_DATA")
+	if data == "" {
+		b.Skip("VIGIE_PERF_DATA names no data folder holding an index of laws-canada")
+	}
+	root := testutil.Corpus(b, "laws-canada")
+	gen, err := indexer.Open(data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := New(gen, Options{Gazetteer: entity.Default(), Lexicon: lexicon.Default()})
+	defer s.Close()
+	headings, err := loadgen.HeadingMix(root, 2000)
+	if err != nil {
+		b.Fatal(err)
+	}
+	broad, err := loadgen.BroadMix(root, 2000)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	for name, mix := range map[string][]loadgen.Query{"headings": headings, "broad": broad} {
+		b.Run(name, func(b *testing.B) {
+			i := 0
+			for b.Loop() {
+				if _, err := s.Search(ctx, mixRequest(mix[i%len(mix)])); err != nil {
+					b.Fatal(err)
+				}
+				i++
 			}
 		})
 	}

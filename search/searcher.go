@@ -215,6 +215,10 @@ type snapshot struct {
 	// gaz is the generation's gazetteer (Options.gazetteerOf); nil when
 	// entity features are off.
 	gaz *entity.Gazetteer
+	// facets holds the facet values of every passage, for counting; nil
+	// while it is read in the background (bleve's facets count
+	// meanwhile), or if it could not be read.
+	facets atomic.Pointer[facetIndex]
 	// refs counts the requests (and the background vocabulary read) using
 	// the snapshot: it is closed when they are done.
 	refs sync.WaitGroup
@@ -239,7 +243,7 @@ func New(gen *indexer.Generation, opts Options) *Searcher {
 	sn := newSnapshot(gen)
 	sn.gaz = opts.gazetteerOf(gen)
 	if !opts.BackgroundVocabulary {
-		sn.vocab.Store(newVocabulary(gen, sn.gaz))
+		sn.derive()
 		s.live = sn
 		return s
 	}
@@ -247,9 +251,18 @@ func New(gen *indexer.Generation, opts Options) *Searcher {
 	sn.refs.Add(1) // Swap and Close wait for the vocabulary's read
 	go func() {
 		defer sn.refs.Done()
-		sn.vocab.Store(newVocabulary(gen, sn.gaz))
+		sn.derive()
 	}()
 	return s
+}
+
+// derive reads what the snapshot derives from its generation: the
+// vocabulary and the facet columns.
+func (sn *snapshot) derive() {
+	if fi, err := newFacetIndex(sn.gen.Index); err == nil {
+		sn.facets.Store(fi)
+	}
+	sn.vocab.Store(newVocabulary(sn.gen, sn.gaz))
 }
 
 // View is one request's hold on a generation: every read through it comes
@@ -286,7 +299,7 @@ func (s *Searcher) Swap(gen *indexer.Generation) error {
 	defer s.swapMu.Unlock()
 	sn := newSnapshot(gen)
 	sn.gaz = s.opts.gazetteerOf(gen)
-	sn.vocab.Store(newVocabulary(gen, sn.gaz))
+	sn.derive()
 	s.mu.Lock()
 	old := s.live
 	s.live = sn
@@ -605,11 +618,18 @@ func sortOrder(q Query) bsearch.SortOrder {
 	return bsearch.SortOrder{&bsearch.SortScore{Desc: true}, &bsearch.SortDocID{}}
 }
 
+// byScore reports whether an order is the score order, which topHits
+// collects.
+func byScore(order bsearch.SortOrder) bool {
+	return len(order) == 2 && order[0].RequiresScoring()
+}
+
 // run fetches one page: after the cursor when there is one, else page
 // r.Page. One hit more than the page is fetched to know whether a next
-// page exists.
+// page exists. Facets without a selection are counted on the main query;
+// a facet with a selection is counted without its own filter
+// (disjunctive), so that a user can widen the choice.
 func (s *View) run(ctx context.Context, p plan, r Request, anyGroup bool, after *cursor) (*Result, error) {
-	q := p.q
 	text := textQuery(p, anyGroup)
 	combine := func(except string) (query.Query, error) {
 		f, err := filterQuery(r.Filters, except)
@@ -640,47 +660,52 @@ func (s *View) run(ctx context.Context, p plan, r Request, anyGroup bool, after 
 	if err != nil {
 		return nil, err
 	}
-	req := bleve.NewSearchRequestOptions(main, r.Size+1, (r.Page-1)*r.Size, false)
-	req.Fields = indexer.StoredFields
-	req.IncludeLocations = text != nil
-	order := orderOf(q, r)
-	req.SortByCustom(order)
-	scoreAt := -1
-	for i, o := range order {
-		if o.RequiresScoring() {
-			scoreAt = i
-		}
-	}
-	if after != nil {
-		req.From = 0
-		req.SetSearchAfter(after.Sort)
-	}
-	// Facets without a selection are counted on the main query; a facet
-	// with a selection is counted without its own filter (disjunctive), so
-	// a user can widen the choice.
-	var separate []string
+	var separate, joint []string
 	for _, f := range indexer.Facets {
 		if len(r.Filters[f.Name]) > 0 {
 			separate = append(separate, f.Name)
-			continue
+		} else {
+			joint = append(joint, f.Name)
 		}
-		req.AddFacet(f.Name, bleve.NewFacetRequest(f.Field, f.Size))
 	}
-	res, err := s.sn.gen.Index.SearchInContext(ctx, req)
+	fi := s.sn.facets.Load()
+	var fc *facetCounts
+	if fi != nil {
+		fc = fi.counter(joint)
+	}
+	order := orderOf(p.q, r)
+	var out *Result
+	var page []*bsearch.DocumentMatch
+	if byScore(order) {
+		out, page, err = s.collectByScore(ctx, main, text, r, fc, after)
+	} else {
+		out, page, err = s.collectSorted(ctx, main, text, order, r, fc, after)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
+		return nil, err
 	}
-	out := &Result{Total: res.Total, Page: r.Page, Size: r.Size, Relaxed: anyGroup, Facets: map[string][]FacetValue{}}
-	if after != nil {
-		out.Page = 0
+	out.Relaxed = anyGroup
+	if len(page) > r.Size {
+		page = page[:r.Size]
+		last := page[len(page)-1]
+		scoreAt := -1
+		for i, o := range order {
+			if o.RequiresScoring() {
+				scoreAt = i
+			}
+		}
+		if byScore(order) {
+			last.DecodedSort = []string{"", last.ID} // topHits' order: score, id
+		}
+		out.Next = cursor{Sort: sortValues(last, scoreAt), Relaxed: anyGroup, Key: cursorKey(r)}.encode()
 	}
-	hits := res.Hits
-	if len(hits) > r.Size {
-		hits = hits[:r.Size]
-		out.Next = cursor{Sort: sortValues(hits[len(hits)-1], scoreAt), Relaxed: anyGroup, Key: cursorKey(r)}.encode()
+	if fc != nil {
+		for _, name := range joint {
+			out.Facets[name] = s.facetValues(name, fc.result(name), r.UI)
+		}
 	}
-	entities := entityIDs(q)
-	for _, h := range hits {
+	entities := entityIDs(p.q)
+	for _, h := range page {
 		hit := toHit(h)
 		textMarks := spans(h.Locations, indexer.LangField(indexer.FieldText, hit.Lang), len(hit.Text))
 		headMarks := spans(h.Locations, indexer.LangField(indexer.FieldHeading, hit.Lang), len(hit.Heading))
@@ -693,24 +718,151 @@ func (s *View) run(ctx context.Context, p plan, r Request, anyGroup bool, after 
 		hit.HeadingHighlight = markHTML(hit.Heading, headMarks, 0, len(hit.Heading))
 		out.Hits = append(out.Hits, hit)
 	}
-	for name, fr := range res.Facets {
-		out.Facets[name] = s.facetValues(name, fr, r.UI)
-	}
 	for _, name := range separate {
 		fq, err := combine(name)
 		if err != nil {
 			return nil, err
 		}
-		freq := bleve.NewSearchRequestOptions(fq, 0, 0, false)
-		f, _ := facetSpec(name)
-		freq.AddFacet(name, bleve.NewFacetRequest(f.Field, f.Size))
-		fres, err := s.sn.gen.Index.SearchInContext(ctx, freq)
+		if out.Facets[name], err = s.countFacet(ctx, fq, name, fi, r.UI); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// collectByScore runs a score-ordered search with topHits, then fetches
+// the page's passages (stored fields and, for the highlights, term
+// locations) in a second search restricted to them: bleve gathers
+// locations for the page alone, not for every match.
+func (s *View) collectByScore(ctx context.Context, main, text query.Query, r Request, fc *facetCounts, after *cursor) (*Result, []*bsearch.DocumentMatch, error) {
+	skip := (r.Page - 1) * r.Size
+	t := &topHits{k: skip + r.Size + 1, fc: fc}
+	if after != nil {
+		skip, t.k = 0, r.Size+1
+		score, err := strconv.ParseFloat(after.Sort[0], 64)
+		if err != nil {
+			return nil, nil, errCursor
+		}
+		t.after = &position{score: score, id: after.Sort[1]}
+	}
+	req := bleve.NewSearchRequestOptions(main, 0, 0, false)
+	req.SortBy([]string{"-_score"})
+	res, err := s.sn.gen.Index.SearchInContext(withHandler(ctx, t.handler), req)
+	if err != nil {
+		return nil, nil, fmt.Errorf("search: %w", err)
+	}
+	out := &Result{Total: res.Total, Page: r.Page, Size: r.Size, Facets: map[string][]FacetValue{}}
+	if after != nil {
+		out.Page = 0
+	}
+	items := t.sorted()
+	if skip >= len(items) {
+		return out, nil, nil
+	}
+	items = items[skip:]
+	ids := make([]string, len(items))
+	for i, it := range items {
+		ids[i] = it.id
+	}
+	var q query.Query = bleve.NewDocIDQuery(ids)
+	if text != nil {
+		q = bleve.NewConjunctionQuery(q, text)
+	}
+	freq := bleve.NewSearchRequestOptions(q, len(ids), 0, false)
+	freq.Fields = indexer.StoredFields
+	freq.IncludeLocations = text != nil
+	freq.Score = "none"
+	fres, err := s.sn.gen.Index.SearchInContext(ctx, freq)
+	if err != nil {
+		return nil, nil, fmt.Errorf("search: %w", err)
+	}
+	byID := make(map[string]*bsearch.DocumentMatch, len(fres.Hits))
+	for _, h := range fres.Hits {
+		byID[h.ID] = h
+	}
+	page := make([]*bsearch.DocumentMatch, 0, len(items))
+	for _, it := range items {
+		if h := byID[it.id]; h != nil {
+			h.Score = it.score
+			page = append(page, h)
+		}
+	}
+	return out, page, nil
+}
+
+// collectSorted runs a search in a field order (document order) with
+// bleve's collector, counting facets with fc.
+func (s *View) collectSorted(ctx context.Context, main, text query.Query, order bsearch.SortOrder, r Request, fc *facetCounts, after *cursor) (*Result, []*bsearch.DocumentMatch, error) {
+	req := bleve.NewSearchRequestOptions(main, r.Size+1, (r.Page-1)*r.Size, false)
+	req.Fields = indexer.StoredFields
+	req.SortByCustom(order)
+	if after != nil {
+		req.From = 0
+		req.SetSearchAfter(after.Sort)
+	}
+	sctx := ctx
+	if fc != nil {
+		sctx = withCounting(ctx, fc)
+	} else {
+		for _, f := range indexer.Facets {
+			if len(r.Filters[f.Name]) == 0 {
+				req.AddFacet(f.Name, bleve.NewFacetRequest(f.Field, f.Size))
+			}
+		}
+	}
+	res, err := s.sn.gen.Index.SearchInContext(sctx, req)
+	if err != nil {
+		return nil, nil, fmt.Errorf("search: %w", err)
+	}
+	out := &Result{Total: res.Total, Page: r.Page, Size: r.Size, Facets: map[string][]FacetValue{}}
+	if after != nil {
+		out.Page = 0
+	}
+	for name, fr := range res.Facets {
+		out.Facets[name] = s.facetValues(name, fr, r.UI)
+	}
+	if text != nil && len(res.Hits) > 0 {
+		// Term locations for the page's highlights, as in collectByScore.
+		ids := make([]string, len(res.Hits))
+		for i, h := range res.Hits {
+			ids[i] = h.ID
+		}
+		lreq := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), text), len(ids), 0, false)
+		lreq.IncludeLocations = true
+		lreq.Score = "none"
+		lres, err := s.sn.gen.Index.SearchInContext(ctx, lreq)
+		if err != nil {
+			return nil, nil, fmt.Errorf("search: %w", err)
+		}
+		locs := make(map[string]bsearch.FieldTermLocationMap, len(lres.Hits))
+		for _, h := range lres.Hits {
+			locs[h.ID] = h.Locations
+		}
+		for _, h := range res.Hits {
+			h.Locations = locs[h.ID]
+		}
+	}
+	return out, res.Hits, nil
+}
+
+// countFacet counts one facet's values over the matches of q.
+func (s *View) countFacet(ctx context.Context, q query.Query, name string, fi *facetIndex, ui string) ([]FacetValue, error) {
+	f, _ := facetSpec(name)
+	req := bleve.NewSearchRequestOptions(q, 0, 0, false)
+	if fi == nil {
+		req.AddFacet(name, bleve.NewFacetRequest(f.Field, f.Size))
+		res, err := s.sn.gen.Index.SearchInContext(ctx, req)
 		if err != nil {
 			return nil, fmt.Errorf("facet %s: %w", name, err)
 		}
-		out.Facets[name] = s.facetValues(name, fres.Facets[name], r.UI)
+		return s.facetValues(name, res.Facets[name], ui), nil
 	}
-	return out, nil
+	fc := fi.counter([]string{name})
+	t := &topHits{fc: fc}
+	if _, err := s.sn.gen.Index.SearchInContext(withHandler(ctx, t.handler), req); err != nil {
+		return nil, fmt.Errorf("facet %s: %w", name, err)
+	}
+	return s.facetValues(name, fc.result(name), ui), nil
 }
 
 // entityMarks adds to marks the mentions in text of the given entities.

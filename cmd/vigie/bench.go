@@ -23,6 +23,8 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	keep := fs.Bool("keep", false, "keep the temporary corpus and data folders (their path is printed)")
 	bin := fs.String("bin", "", "vigie binary run as the index and serve processes (default: this executable)")
+	data := fs.String("data", "", "serve this data folder's index of the corpus as it is, instead of indexing the corpus")
+	mixes := fs.String("mixes", "headings-2k,headings-30k,broad-5k", "comma-separated corpus mixes to run after the default mix (empty: none)")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -45,5 +47,6 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return bench.Run(ctx, bench.Options{
 		Corpus: *corpus, Fraction: *fraction, Rate: *rate, Duration: *duration, Concurrency: *concurrency,
 		Rounds: *rounds, MaxRequests: *maxRequests, JSON: *asJSON, Keep: *keep, Bin: *bin, Search: searchOptions(),
+		Data: *data, Mixes: append([]string{}, splitList(*mixes)...),
 	}, stdout, stderr)
 }

@@ -60,6 +60,31 @@ type Report struct {
 	// SuggestNote says why suggestions were not measured.
 	SuggestNote string      `json:"suggest_note,omitempty"`
 	Serve       loadgen.Mem `json:"serve_memory"`
+	// Mixes are the closed loops over the mixes drawn from the corpus
+	// (section headings, broad words and pairs), in the order run.
+	Mixes []MixReport `json:"mixes,omitempty"`
+}
+
+// MixReport is a closed loop over one mix drawn from the corpus.
+type MixReport struct {
+	Name    string         `json:"name"`
+	Queries int            `json:"distinct_queries"`
+	Closed  loadgen.Report `json:"closed_loop"`
+	CPU     benchCPU       `json:"cpu"`
+	Load    string         `json:"load_after"`
+}
+
+// corpusMixes are the mixes drawn from the corpus (issue 12's): distinct
+// section headings (one in ten with its language as a filter), and broad
+// queries (frequent words and pairs of words, English and French).
+var corpusMixes = []struct {
+	name string
+	n    int
+	draw func(root string, n int) ([]loadgen.Query, error)
+}{
+	{"headings-2k", 2000, loadgen.HeadingMix},
+	{"headings-30k", 30000, loadgen.HeadingMix},
+	{"broad-5k", 5000, loadgen.BroadMix},
 }
 
 type benchCPU struct {
@@ -140,6 +165,14 @@ type Options struct {
 	Bin string
 	// Search configures the in-process searcher, as serve does.
 	Search search.Options
+	// Data, when set, is a data folder already holding an index of the
+	// corpus: it is served as it is, and nothing is indexed (the index
+	// figures stay empty).
+	Data string
+	// Mixes names the corpus mixes to run after the default one
+	// (headings-2k, headings-30k, broad-5k); nil runs them all, an empty
+	// list none.
+	Mixes []string
 }
 
 // Run indexes the corpus in a temporary folder, serves it in a child
@@ -184,17 +217,22 @@ func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 	data := filepath.Join(work, "data")
 
 	// 2. Index in a child process, so its peak RSS is its own.
-	progress("indexing %d files (%.1f MB) from %s", rep.Files, float64(rep.Bytes)/1e6, seeds)
-	began := time.Now()
-	idx := exec.CommandContext(ctx, o.Bin, "index", "--seeds", seeds, "--data", data, "--log-level", "error")
-	idx.Stderr = stderr
-	idx.SysProcAttr = childAttrs()
-	if err := idx.Run(); err != nil {
-		return fmt.Errorf("index: %w", err)
+	if o.Data != "" {
+		data = o.Data
+		progress("serving the index in %s as it is", data)
+	} else {
+		progress("indexing %d files (%.1f MB) from %s", rep.Files, float64(rep.Bytes)/1e6, seeds)
+		began := time.Now()
+		idx := exec.CommandContext(ctx, o.Bin, "index", "--seeds", seeds, "--data", data, "--log-level", "error")
+		idx.Stderr = stderr
+		idx.SysProcAttr = childAttrs()
+		if err := idx.Run(); err != nil {
+			return fmt.Errorf("index: %w", err)
+		}
+		rep.IndexTime = time.Since(began).Seconds()
+		rep.IndexPeak = peakRSS(idx.ProcessState)
+		rep.IndexCPU = (idx.ProcessState.UserTime() + idx.ProcessState.SystemTime()).Seconds()
 	}
-	rep.IndexTime = time.Since(began).Seconds()
-	rep.IndexPeak = peakRSS(idx.ProcessState)
-	rep.IndexCPU = (idx.ProcessState.UserTime() + idx.ProcessState.SystemTime()).Seconds()
 	rep.IndexBytes = benchDirSize(data)
 	gen, err := indexer.Open(data)
 	if err != nil {
@@ -204,8 +242,10 @@ func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 	defer searcher.Close()
 	_, m := searcher.Generation()
 	rep.Documents, rep.Passages = len(m.Documents), m.Passages
-	rep.DocsPerSec = float64(rep.Documents) / rep.IndexTime
-	rep.PassPerSec = float64(rep.Passages) / rep.IndexTime
+	if rep.IndexTime > 0 {
+		rep.DocsPerSec = float64(rep.Documents) / rep.IndexTime
+		rep.PassPerSec = float64(rep.Passages) / rep.IndexTime
+	}
 	progress("indexed %d documents, %d passages in %.1fs", rep.Documents, rep.Passages, rep.IndexTime)
 
 	// 3. Serve the existing index in a child process: time to first search.
@@ -268,7 +308,36 @@ func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 		return err
 	}
 
-	// 9. The server's memory after the load.
+	// 9. The mixes drawn from the corpus, closed loop, one after the
+	// other: so many distinct queries that no cache can serve them.
+	for _, m := range corpusMixes {
+		if o.Mixes != nil && !slices.Contains(o.Mixes, m.name) {
+			continue
+		}
+		qs, err := m.draw(o.Corpus, m.n)
+		if err != nil {
+			return fmt.Errorf("mix %s: %w", m.name, err)
+		}
+		if len(qs) == 0 {
+			continue
+		}
+		murls := make([]string, len(qs))
+		for i, q := range qs {
+			murls[i] = base + "/api/v1/search?" + q.Values().Encode()
+		}
+		progress("closed loop, mix %s (%d distinct queries): %d clients for %s", m.name, len(qs), o.Concurrency, o.Duration)
+		cpu := startCPU(srv.cmd.Process.Pid)
+		mr := MixReport{Name: m.name, Queries: len(qs)}
+		mr.Closed, err = loadgen.RunClosed(ctx, loadgen.Closed{Concurrency: o.Concurrency, Duration: o.Duration, MaxRequests: o.MaxRequests},
+			func(ctx context.Context, i int) error { return get(ctx, murls[i%len(murls)]) })
+		if err != nil {
+			return err
+		}
+		mr.CPU, mr.Load = cpu.per(mr.Closed.Requests), benchLoadAvg()
+		rep.Mixes = append(rep.Mixes, mr)
+	}
+
+	// 10. The server's memory after the load.
 	if rep.Serve, err = loadgen.ProcMem(srv.cmd.Process.Pid); err != nil {
 		progress("%v", err)
 	}
@@ -624,6 +693,18 @@ func benchPrint(w io.Writer, r *Report) {
 	}
 	row("serve RSS after load (peak)", fmt.Sprintf("%s (%s)", benchMiB(r.Serve.RSS), benchMiB(r.Serve.Peak)))
 	tw.Flush()
+	if len(r.Mixes) > 0 {
+		fmt.Fprintf(w, "\nMixes drawn from the corpus, closed loop, %d clients, side by side:\n", r.Closed.Concurrency)
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		row("mix", "distinct queries", "searches/s", "p50", "p99", "max", "errors", "server CPU a search", "load after")
+		for _, m := range r.Mixes {
+			l := m.Closed.Latency
+			row(m.Name, strconv.Itoa(m.Queries), fmt.Sprintf("%.0f", m.Closed.Throughput), fmt.Sprintf("%.1f ms", benchMS(l.P50)),
+				fmt.Sprintf("%.1f ms", benchMS(l.P99)), fmt.Sprintf("%.1f ms", benchMS(l.Max)), strconv.Itoa(m.Closed.Errors),
+				fmt.Sprintf("%.2f ms", m.CPU.ServerMS), m.Load)
+		}
+		tw.Flush()
+	}
 	fmt.Fprintln(w, "\nIn process vs HTTP, median per query kind (one query at a time):")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	row("kind", "queries", "in process", "HTTP")
