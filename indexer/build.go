@@ -16,6 +16,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 
 	"github.com/vigie/vigie/changelog"
 )
@@ -232,6 +233,10 @@ func Build(ctx context.Context, opts Options) (*Manifest, error) {
 	if len(m.Problems) > 0 {
 		log.Warn("problems in the corpus", "problems", len(m.Problems), "skipped", skipped)
 	}
+	if err := compact(ctx, idx); err != nil {
+		idx.Close()
+		return nil, err
+	}
 	twins, err := linkStoredTwins(idx, m.Documents)
 	if err != nil {
 		idx.Close()
@@ -389,6 +394,44 @@ func (w *batchWriter) close() error {
 	close(w.batches)
 	w.wg.Wait()
 	return w.failed()
+}
+
+// compact merges the index's segments into one. A search looks up each
+// of its terms in every segment and walks their postings segment by
+// segment: the 15 segments a build of laws-canada left made a search
+// several times dearer than one segment (docs/performance.md).
+func compact(ctx context.Context, idx bleve.Index) error {
+	adv, err := idx.Advanced()
+	if err != nil {
+		return fmt.Errorf("compact index: %w", err)
+	}
+	sc, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return nil
+	}
+	count := func(key string) uint64 {
+		n, _ := sc.StatsMap()[key].(uint64)
+		return n
+	}
+	// Segments still in memory are not merged: wait for the persister,
+	// and merge again while a merge of the background merger, running at
+	// the same time, left more than one.
+	for range 5 {
+		for wait := 0; count("num_root_memorysegments") > 0 && wait < 3000; wait++ {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(10 * time.Millisecond):
+			}
+		}
+		if count("num_root_filesegments") <= 1 {
+			return nil
+		}
+		if err := sc.ForceMerge(ctx, &mergeplan.SingleSegmentMergePlanOptions); err != nil {
+			return fmt.Errorf("compact index: %w", err)
+		}
+	}
+	return nil
 }
 
 // item is what the reading goroutine sends: an entry, or the end of a
