@@ -49,7 +49,7 @@ if ! podman image exists "$GO_IMAGE"; then
   step "stand-in for $GO_IMAGE (debootstrap, about a minute)"
   # The Debian mirror apt uses here (other repositories and security left out).
   mirror=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null \
-    | grep -oE 'https?://[^ ]+/debian/?( |$)' | grep -v security | head -n1 | tr -d ' ' || true)
+    | grep -oE 'https?://[^ ]+/debian/?( |$)' | grep -v security | sed -n 1p | tr -d ' ' || true)
   mirror=${mirror:-http://deb.debian.org/debian}
   root=$(mktemp -d /var/tmp/vigie-golang.XXXXXX)
   debootstrap --variant=minbase bookworm "$root" "$mirror" >/dev/null
@@ -86,14 +86,15 @@ podman build --pull=never --format docker --build-arg VERSION="$version" \
   -v "$CACHE/gomod:/go/pkg/mod" -v "$CACHE/gobuild:/root/.cache/go-build" \
   -t "$IMAGE" . >"$CACHE/build.log" 2>&1 || { tail -n 60 "$CACHE/build.log"; exit 1; }
 echo "built $IMAGE in $(( $(date +%s) - began )) s, $(podman image inspect --format '{{.Size}}' "$IMAGE") bytes"
-podman image inspect --format '{{json .Config.Healthcheck}}' "$IMAGE" | grep -q healthcheck \
+hc=$(podman image inspect --format '{{json .Config.Healthcheck}}' "$IMAGE")
+grep -q healthcheck <<<"$hc" \
   || { echo "the image lost its HEALTHCHECK (build without --format docker?)"; exit 1; }
 
 step "smoke test"
 podman rm -f "$NAME" >/dev/null 2>&1 || true
 trap 'podman --log-level=fatal rm -f "$NAME" >/dev/null 2>&1 || true' EXIT
 podman --log-level=fatal run -d --name "$NAME" -p 127.0.0.1::8080 "$IMAGE" >/dev/null
-port=$(podman port "$NAME" 8080/tcp | head -n1 | sed 's/.*://')
+port=$(podman port "$NAME" 8080/tcp | sed -n '1s/.*://p')
 base="http://127.0.0.1:$port"
 fail() { echo "container smoke test: $*"; podman logs "$NAME" 2>&1 | tail -n 30; exit 1; }
 for _ in $(seq 1 100); do
@@ -114,7 +115,8 @@ podman healthcheck run "$NAME" >/dev/null || fail "HEALTHCHECK failed"
 podman --log-level=fatal stop -t 20 "$NAME" >/dev/null
 code=$(podman inspect --format '{{.State.ExitCode}}' "$NAME")
 [ "$code" = 0 ] || fail "exit status $code after SIGTERM, want 0"
-podman logs "$NAME" 2>&1 | grep -q '"msg":"stopped"' || fail "no clean 'stopped' log line after SIGTERM"
+logs=$(podman logs "$NAME" 2>&1)
+grep -q '"msg":"stopped"' <<<"$logs" || fail "no clean 'stopped' log line after SIGTERM"
 echo "container: ready, search, page, uid 65532, healthcheck, SIGTERM exit 0: ok"
 
 step "publish and serve --from (the compose file's flow)"
@@ -126,7 +128,7 @@ podman run --rm -v "$store:/store" "$IMAGE" publish --data /app/data --to file:/
 podman --log-level=fatal rm -f "$NAME" >/dev/null
 podman --log-level=fatal run -d --name "$NAME" -p 127.0.0.1::8080 -v "$store:/store:ro" "$IMAGE" \
   serve --from file:///store --data /tmp/vigie >/dev/null
-port=$(podman port "$NAME" 8080/tcp | head -n1 | sed 's/.*://')
+port=$(podman port "$NAME" 8080/tcp | sed -n '1s/.*://p')
 base="http://127.0.0.1:$port"
 for _ in $(seq 1 100); do
   [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/readyz")" = 200 ] && break
