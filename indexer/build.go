@@ -245,11 +245,7 @@ func Build(ctx context.Context, opts Options) (*Manifest, error) {
 	if err := idx.Close(); err != nil {
 		return nil, fmt.Errorf("close index: %w", err)
 	}
-	tb, err := json.Marshal(twins)
-	if err != nil {
-		return nil, fmt.Errorf("encode twins: %w", err)
-	}
-	if err := writeFileSync(filepath.Join(genDir, twinsFile), tb); err != nil {
+	if err := writeFileSync(filepath.Join(genDir, twinsFile), encodeTwins(twins)); err != nil {
 		return nil, fmt.Errorf("write twins: %w", err)
 	}
 	if opts.Gazetteer != nil {

@@ -2,6 +2,8 @@ package indexer
 
 import (
 	"context"
+	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -143,5 +145,37 @@ func TestLinkRunAnchors(t *testing.T) {
 		if out[k] != v {
 			t.Errorf("twin of %s = %s, want %s", k, out[k], v)
 		}
+	}
+}
+
+// TestTwinsFile: a generation's twins are written as ID<TAB>TWIN lines and
+// read back; generations written before hold JSON, still read; a damaged
+// file is an error, not an empty map.
+func TestTwinsFile(t *testing.T) {
+	twins := map[string]string{"en--a~1": "fr--a~2", "fr--a~2": "en--a~1", "en--b~3": "fr--b~4"}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, twinsFile), encodeTwins(twins), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err := readTwins(dir)
+	if err != nil || !maps.Equal(got, twins) {
+		t.Fatalf("readTwins = %v, %v; want %v", got, err, twins)
+	}
+	old := t.TempDir()
+	b, _ := json.Marshal(twins)
+	if err := os.WriteFile(filepath.Join(old, twinsJSON), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := readTwins(old); err != nil || !maps.Equal(got, twins) {
+		t.Fatalf("readTwins of a JSON generation = %v, %v", got, err)
+	}
+	if got, err := readTwins(t.TempDir()); err != nil || len(got) != 0 {
+		t.Fatalf("readTwins without a file = %v, %v; want none", got, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, twinsFile), []byte("en--a~1\tfr--a~2\nbroken line\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := readTwins(dir); err == nil || !strings.Contains(err.Error(), "line 2") {
+		t.Fatalf("damaged twins file: %v, want an error naming line 2", err)
 	}
 }
