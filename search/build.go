@@ -24,6 +24,9 @@ type plan struct {
 	// variants maps a language and a typed word (lower case) to other words
 	// of that language's vocabulary to match as well.
 	variants map[string]map[string][]variant
+	// soft asks a long query for most of its words, not every one
+	// (required).
+	soft bool
 }
 
 // variant is a word to match in place of a typed one, with its weight.
@@ -43,15 +46,8 @@ func textQuery(p plan, anyGroup bool) query.Query {
 	var perLang []query.Query
 	for _, lg := range lang.Languages {
 		lq := bleve.NewBooleanQuery()
-		n := 0
-		add := func(c query.Query) {
-			n++
-			if anyGroup {
-				lq.AddShould(c)
-			} else {
-				lq.AddMust(c)
-			}
-		}
+		var clauses []query.Query
+		add := func(c query.Query) { clauses = append(clauses, c) }
 		spans := p.spans[lg]
 		// Words of the other language that only hold a translated query
 		// together ("des" in "chiffrement des données") are not required
@@ -85,14 +81,26 @@ func textQuery(p plan, anyGroup bool) query.Query {
 				lq.AddMustNot(c)
 			}
 		}
+		n := len(clauses)
 		if n == 0 && len(q.Groups) > 0 {
 			continue // nothing to match in this language
 		}
 		if n == 0 {
 			lq.AddMust(bleve.NewMatchAllQuery())
 		}
-		if anyGroup && n > 0 { // with no group there is no should clause to require
-			lq.SetMinShould(1)
+		switch need := required(n, anyGroup, p.soft); {
+		case need == n:
+			for _, c := range clauses {
+				lq.AddMust(c)
+			}
+		default:
+			// Any (relaxed) or most (a long question) of the words:
+			// bleve's coordination factor ranks the passages holding
+			// more of them first.
+			for _, c := range clauses {
+				lq.AddShould(c)
+			}
+			lq.SetMinShould(float64(need))
 		}
 		lf := bleve.NewTermQuery(lg)
 		lf.SetField(indexer.FieldLang)
@@ -106,6 +114,23 @@ func textQuery(p plan, anyGroup bool) query.Query {
 		return perLang[0]
 	}
 	return bleve.NewDisjunctionQuery(perLang...)
+}
+
+// required is how many of a query's n clauses (groups or translated
+// runs, stop words left out) a passage must match in one language: all
+// of a short query, all but one of every minShouldEvery of a long one
+// (a natural-language question rarely has each of its words in the
+// passage that answers it), one when relaxed.
+func required(n int, anyGroup, soft bool) int {
+	switch {
+	case n == 0:
+		return 0
+	case anyGroup:
+		return 1
+	case !soft || n < minShouldFrom:
+		return n
+	}
+	return n - (n+minShouldEvery-1)/minShouldEvery
 }
 
 // groupQuery matches any term of a group in lang (with the spelling and

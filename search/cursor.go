@@ -19,6 +19,12 @@ type cursor struct {
 	// Relaxed records that the first page was relaxed (any word), so that
 	// later pages run the same query.
 	Relaxed bool `json:"r,omitempty"`
+	// Fused is, for a page of a fused list (the twin route), the number
+	// of passages of the list before the next page.
+	Fused int `json:"f,omitempty"`
+	// Soft records that the first page asked for most of the words of a
+	// long query, not every one.
+	Soft bool `json:"m,omitempty"`
 	// Key ties the cursor to its query and filters.
 	Key string `json:"k"`
 }

@@ -4,7 +4,8 @@ import "context"
 
 // retrieve runs a parsed query the way a user expects: its words (and
 // their translations into the other language) first; when that finds
-// little, again with words close to the ones typed (fuzzy: true) and a
+// little, again with most of the words of a long question (soft), then
+// with words close to the ones typed (fuzzy: true) and a
 // "did you mean" from the vocabulary; when nothing has every word, with
 // any word (relaxed: true). Twins are attached to the hits returned.
 //
@@ -19,6 +20,7 @@ func (s *View) retrieve(ctx context.Context, q Query, r Request, after *cursor) 
 		return nil, err
 	}
 	if after != nil {
+		p.soft = after.Soft
 		res, err := s.run(ctx, p, r, after.Relaxed && len(q.Groups) > 1, after)
 		if err != nil {
 			return nil, err
@@ -28,6 +30,18 @@ func (s *View) retrieve(ctx context.Context, q Query, r Request, after *cursor) 
 	res, err := s.run(ctx, p, r, false, nil)
 	if err != nil {
 		return nil, err
+	}
+	soft := res.Total < softBelow && len(q.Groups) >= minShouldFrom
+	if soft {
+		sp := p
+		sp.soft = true
+		sres, err := s.run(ctx, sp, r, false, nil)
+		if err != nil {
+			return nil, err
+		}
+		if sres.Total > res.Total {
+			res, p = sres, sp
+		}
 	}
 	suggestion := ""
 	if res.Total < fuzzyBelow && v != nil {
@@ -45,7 +59,7 @@ func (s *View) retrieve(ctx context.Context, q Query, r Request, after *cursor) 
 		}
 		suggestion = v.didYouMean(r.Query, q)
 	}
-	if res.Total == 0 && len(q.Groups) > 1 {
+	if (res.Total == 0 || soft && res.Total < relaxBelow) && len(q.Groups) > 1 {
 		if res, err = s.run(ctx, p, r, true, nil); err != nil {
 			return nil, err
 		}

@@ -632,33 +632,22 @@ func byScore(order bsearch.SortOrder) bool {
 func (s *View) run(ctx context.Context, p plan, r Request, anyGroup bool, after *cursor) (*Result, error) {
 	text := textQuery(p, anyGroup)
 	combine := func(except string) (query.Query, error) {
-		f, err := filterQuery(r.Filters, except)
-		if err != nil {
-			return nil, err
-		}
-		if d := dateQuery(r); d != nil {
-			if f == nil {
-				f = d
-			} else {
-				f = bleve.NewConjunctionQuery(f, d)
-			}
-		}
-		switch {
-		case text == nil && f == nil:
-			return bleve.NewMatchAllQuery(), nil
-		case text == nil:
-			return f, nil
-		case f == nil:
-			return text, nil
-		}
-		b := bleve.NewBooleanQuery()
-		b.AddMust(text)
-		b.AddFilter(f)
-		return b, nil
+		return combineQuery(text, r, r.Filters, except)
 	}
 	main, err := combine("")
 	if err != nil {
 		return nil, err
+	}
+	var viaTwin query.Query
+	if src := s.twinSource(p, r); src != "" {
+		f := make(map[string][]string, len(r.Filters))
+		for k, v := range r.Filters {
+			f[k] = v
+		}
+		f["lang"] = []string{src}
+		if viaTwin, err = combineQuery(text, r, f, ""); err != nil {
+			return nil, err
+		}
 	}
 	var separate, joint []string
 	for _, f := range indexer.Facets {
@@ -676,9 +665,13 @@ func (s *View) run(ctx context.Context, p plan, r Request, anyGroup bool, after 
 	order := orderOf(p.q, r)
 	var out *Result
 	var page []*bsearch.DocumentMatch
-	if byScore(order) {
+	fusedAt := -1
+	switch {
+	case viaTwin != nil:
+		out, page, fusedAt, err = s.collectFused(ctx, main, viaTwin, text, r, fc, after)
+	case byScore(order):
 		out, page, err = s.collectByScore(ctx, main, text, r, fc, after)
-	} else {
+	default:
 		out, page, err = s.collectSorted(ctx, main, text, order, r, fc, after)
 	}
 	if err != nil {
@@ -694,11 +687,52 @@ func (s *View) run(ctx context.Context, p plan, r Request, anyGroup bool, after 
 				scoreAt = i
 			}
 		}
-		if byScore(order) {
+		c := cursor{Relaxed: anyGroup, Soft: p.soft, Key: cursorKey(r)}
+		switch {
+		case fusedAt >= 0:
+			c.Sort = []string{"0", ""}
+			c.Fused = fusedAt + r.Size
+		case byScore(order):
 			last.DecodedSort = []string{"", last.ID} // topHits' order: score, id
+			c.Sort = sortValues(last, scoreAt)
+		default:
+			c.Sort = sortValues(last, scoreAt)
 		}
-		out.Next = cursor{Sort: sortValues(last, scoreAt), Relaxed: anyGroup, Key: cursorKey(r)}.encode()
+		out.Next = c.encode()
 	}
+	return s.finish(ctx, p, r, out, page, joint, separate, fi, fc, combine)
+}
+
+// combineQuery joins a text query (nil: every passage) with the filters
+// and date range of a request, leaving out the filter of one facet.
+func combineQuery(text query.Query, r Request, filters map[string][]string, except string) (query.Query, error) {
+	f, err := filterQuery(filters, except)
+	if err != nil {
+		return nil, err
+	}
+	if d := dateQuery(r); d != nil {
+		if f == nil {
+			f = d
+		} else {
+			f = bleve.NewConjunctionQuery(f, d)
+		}
+	}
+	switch {
+	case text == nil && f == nil:
+		return bleve.NewMatchAllQuery(), nil
+	case text == nil:
+		return f, nil
+	case f == nil:
+		return text, nil
+	}
+	b := bleve.NewBooleanQuery()
+	b.AddMust(text)
+	b.AddFilter(f)
+	return b, nil
+}
+
+// finish fills a page's hits (highlights) and the facet counts.
+func (s *View) finish(ctx context.Context, p plan, r Request, out *Result, page []*bsearch.DocumentMatch, joint, separate []string, fi *facetIndex, fc *facetCounts, combine func(string) (query.Query, error)) (*Result, error) {
 	if fc != nil {
 		for _, name := range joint {
 			out.Facets[name] = s.facetValues(name, fc.result(name), r.UI)

@@ -36,3 +36,22 @@ const (
 	// word the index lacks: one edit weighs 0.8, two 0.6.
 	boostPerEdit = 0.2
 )
+
+// Long queries: when fewer than softBelow passages hold every word of a
+// query of at least minShouldFrom words (stop words left out), it is run
+// again needing all but one in every minShouldEvery of them; the passages
+// holding more of them score higher (bleve's coordination factor).
+const (
+	softBelow      = 20
+	relaxBelow     = 3
+	minShouldFrom  = 5
+	minShouldEvery = 8
+)
+
+// Reciprocal rank fusion of the lexicon route and the twin route
+// (twinroute.go): a passage at rank r of a route scores weight/(fuseK+r).
+const (
+	fuseK       = 60
+	fuseLexicon = 1.0
+	fuseTwin    = 2.0
+)

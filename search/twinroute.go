@@ -1,0 +1,140 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	bsearch "github.com/blevesearch/bleve/v2/search"
+
+	"github.com/vigie/vigie/indexer"
+)
+
+// The twin route: on a parallel corpus, a query restricted to the other
+// language than its own (an English question, lang=fr) is also run in its
+// own language, and those hits are carried through their twins into the
+// requested language. The two lists (the lexicon route: the query and its
+// translations in the requested language; the twin route) are fused by
+// reciprocal rank fusion. Documents without twins (the seeds) are left to
+// the lexicon route, as are unrestricted searches and date-sorted ones.
+
+// twinSource returns the language to run the twin route in, or "" when
+// the request does not take it: the query's language is known, the
+// request is restricted to the other language only, results are ordered
+// by relevance, and the generation has twins.
+func (s *View) twinSource(p plan, r Request) string {
+	if p.src == "" || p.q.Empty() || r.Sort == SortDate || len(s.sn.gen.Twins) == 0 {
+		return ""
+	}
+	if l := r.Filters["lang"]; len(l) != 1 || l[0] != other(p.src) {
+		return ""
+	}
+	return p.src
+}
+
+// fused is a passage of the fused list with its fused score.
+type fused struct {
+	id    string
+	score float64
+}
+
+// fuse merges the lexicon route's passages (best first) with the twin
+// route's (best first, ids in the query's language, mapped through twins)
+// by reciprocal rank fusion; ties by id.
+func fuse(lexical, viaTwin []*hitItem, twins map[string]string) []fused {
+	scores := make(map[string]float64, len(lexical)+len(viaTwin))
+	for i, it := range lexical {
+		scores[it.id] += fuseLexicon / float64(fuseK+i+1)
+	}
+	rank := 0
+	seen := make(map[string]bool, len(viaTwin))
+	for _, it := range viaTwin {
+		t := twins[it.id]
+		if t == "" || seen[t] {
+			continue
+		}
+		seen[t] = true
+		rank++
+		scores[t] += fuseTwin / float64(fuseK+rank)
+	}
+	out := make([]fused, 0, len(scores))
+	for id, sc := range scores {
+		out = append(out, fused{id: id, score: sc})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].score != out[j].score {
+			return out[i].score > out[j].score
+		}
+		return out[i].id < out[j].id
+	})
+	return out
+}
+
+// collectFused runs both routes to the depth of the page asked for, fuses
+// them, and fetches the page's passages. Total and facets are the lexicon
+// route's: passages matching the query in the requested language.
+func (s *View) collectFused(ctx context.Context, main, viaTwin, text query.Query, r Request, fc *facetCounts, after *cursor) (*Result, []*bsearch.DocumentMatch, int, error) {
+	skip := (r.Page - 1) * r.Size
+	if after != nil {
+		skip = after.Fused
+	}
+	depth := skip + r.Size + 1
+	lex := &topHits{k: depth, fc: fc}
+	req := bleve.NewSearchRequestOptions(main, 0, 0, false)
+	req.SortBy([]string{"-_score"})
+	res, err := s.sn.gen.Index.SearchInContext(withHandler(ctx, lex.handler), req)
+	if err != nil {
+		return nil, nil, 0, fmt.Errorf("search: %w", err)
+	}
+	// Some of the query language's passages have no twin: read a little
+	// deeper on the twin route.
+	tw := &topHits{k: depth + depth/4 + 1}
+	treq := bleve.NewSearchRequestOptions(viaTwin, 0, 0, false)
+	treq.SortBy([]string{"-_score"})
+	if _, err := s.sn.gen.Index.SearchInContext(withHandler(ctx, tw.handler), treq); err != nil {
+		return nil, nil, 0, fmt.Errorf("search: %w", err)
+	}
+	out := &Result{Total: res.Total, Page: r.Page, Size: r.Size, Facets: map[string][]FacetValue{}}
+	if after != nil {
+		out.Page = 0
+	}
+	list := fuse(lex.sorted(), tw.sorted(), s.sn.gen.Twins)
+	if skip >= len(list) {
+		return out, nil, skip, nil
+	}
+	list = list[skip:min(len(list), depth)]
+	ids := make([]string, len(list))
+	for i, f := range list {
+		ids[i] = f.id
+	}
+	// Passages of the twin route may not match the text: fetch them all,
+	// with the locations of those that do.
+	b := bleve.NewBooleanQuery()
+	b.AddMust(bleve.NewDocIDQuery(ids))
+	if text != nil {
+		b.AddShould(text)
+	}
+	freq := bleve.NewSearchRequestOptions(b, len(ids), 0, false)
+	freq.Fields = indexer.StoredFields
+	freq.IncludeLocations = text != nil
+	freq.Score = "none"
+	fres, err := s.sn.gen.Index.SearchInContext(ctx, freq)
+	if err != nil {
+		return nil, nil, 0, fmt.Errorf("search: %w", err)
+	}
+	byID := make(map[string]*bsearch.DocumentMatch, len(fres.Hits))
+	for _, h := range fres.Hits {
+		byID[h.ID] = h
+	}
+	page := make([]*bsearch.DocumentMatch, 0, len(list))
+	for _, f := range list {
+		if h := byID[f.id]; h != nil {
+			h.Score = f.score
+			page = append(page, h)
+		}
+	}
+	return out, page, skip, nil
+}
