@@ -250,7 +250,7 @@ func (s *server) search(ctx context.Context, r *http.Request, sr *search.View) (
 	var err error
 	qv := r.URL.Query()
 	req := search.Request{Query: qv.Get("q"), UI: uiLang(qv.Get("ui")), After: qv.Get("after"), Filters: map[string][]string{},
-		Sort: qv.Get("sort"), DateFrom: qv.Get("date_from"), DateTo: qv.Get("date_to")}
+		Sort: qv.Get("sort"), DateFrom: qv.Get("date_from"), DateTo: qv.Get("date_to"), Group: qv.Get("group")}
 	if req.Page, err = intParam(r, "page", 1); err != nil {
 		return nil, err
 	}

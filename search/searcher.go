@@ -89,6 +89,9 @@ type Request struct {
 	// DateFrom and DateTo bound the document's update (or publication)
 	// date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD. Empty: unbounded.
 	DateFrom, DateTo string
+	// Group collapses the passages of one section or document into one
+	// hit: GroupNone (the default), GroupSection or GroupDocument.
+	Group string
 }
 
 // Hit is one passage in a result.
@@ -115,6 +118,11 @@ type Hit struct {
 	// Twin is the passage saying the same in the other language, when the
 	// corpus holds both versions of the document.
 	Twin *Twin `json:"twin,omitempty"`
+	// More is, in grouped results, the number of other passages of the
+	// hit's section (or document) among the passages read for the page.
+	More int `json:"more,omitempty"`
+	// GroupKey identifies the hit's group in grouped results.
+	GroupKey string `json:"group_key,omitempty"`
 }
 
 // FacetValue is one value of a facet with its count.
@@ -572,6 +580,17 @@ func (s *View) Search(ctx context.Context, r Request) (*Result, error) {
 	if err := s.validate(&r); err != nil {
 		return nil, err
 	}
+	if err := checkGroup(&r); err != nil {
+		return nil, err
+	}
+	if r.Group != GroupNone {
+		res, err := s.retrieveGrouped(ctx, q, r)
+		if err != nil {
+			return nil, err
+		}
+		res.TookMS = float64(time.Since(began).Microseconds()) / 1000
+		return res, nil
+	}
 	var after *cursor
 	if r.After != "" {
 		c, err := decodeCursor(r.After, cursorKey(r), len(orderOf(q, r)))
@@ -668,7 +687,7 @@ func (s *View) run(ctx context.Context, p plan, r Request, anyGroup bool, after 
 	fusedAt := -1
 	switch {
 	case viaTwin != nil:
-		out, page, fusedAt, err = s.collectFused(ctx, main, viaTwin, text, r, fc, after)
+		out, page, fusedAt, err = s.collectFused(ctx, p.q, main, viaTwin, text, r, fc, after)
 	case byScore(order):
 		out, page, err = s.collectByScore(ctx, main, text, r, fc, after)
 	default:

@@ -18,7 +18,7 @@ import (
 // own language, and those hits are carried through their twins into the
 // requested language. The two lists (the lexicon route: the query and its
 // translations in the requested language; the twin route) are fused by
-// reciprocal rank fusion. Documents without twins (the seeds) are left to
+// their scores, each route's divided by its best (fuse). Documents without twins (the seeds) are left to
 // the lexicon route, as are unrestricted searches and date-sorted ones.
 
 // twinSource returns the language to run the twin route in, or "" when
@@ -42,23 +42,29 @@ type fused struct {
 }
 
 // fuse merges the lexicon route's passages (best first) with the twin
-// route's (best first, ids in the query's language, mapped through twins)
-// by reciprocal rank fusion; ties by id.
-func fuse(lexical, viaTwin []*hitItem, twins map[string]string) []fused {
+// route's (best first, ids in the query's language, mapped through twins):
+// each route's scores are divided by its best score, and a passage's fused
+// score is the sum over the routes that found it, the twin route weighed
+// by fuseTwin; ties by id.
+func fuse(lexical, viaTwin []*hitItem, twins map[string]string, wTwin float64) []fused {
 	scores := make(map[string]float64, len(lexical)+len(viaTwin))
-	for i, it := range lexical {
-		scores[it.id] += fuseLexicon / float64(fuseK+i+1)
-	}
-	rank := 0
-	seen := make(map[string]bool, len(viaTwin))
-	for _, it := range viaTwin {
-		t := twins[it.id]
-		if t == "" || seen[t] {
-			continue
+	if len(lexical) > 0 && lexical[0].score > 0 {
+		top := lexical[0].score
+		for _, it := range lexical {
+			scores[it.id] += fuseLexicon * it.score / top
 		}
-		seen[t] = true
-		rank++
-		scores[t] += fuseTwin / float64(fuseK+rank)
+	}
+	seen := make(map[string]bool, len(viaTwin))
+	if len(viaTwin) > 0 && viaTwin[0].score > 0 {
+		top := viaTwin[0].score
+		for _, it := range viaTwin {
+			t := twins[it.id]
+			if t == "" || seen[t] {
+				continue
+			}
+			seen[t] = true
+			scores[t] += wTwin * it.score / top
+		}
 	}
 	out := make([]fused, 0, len(scores))
 	for id, sc := range scores {
@@ -76,7 +82,7 @@ func fuse(lexical, viaTwin []*hitItem, twins map[string]string) []fused {
 // collectFused runs both routes to the depth of the page asked for, fuses
 // them, and fetches the page's passages. Total and facets are the lexicon
 // route's: passages matching the query in the requested language.
-func (s *View) collectFused(ctx context.Context, main, viaTwin, text query.Query, r Request, fc *facetCounts, after *cursor) (*Result, []*bsearch.DocumentMatch, int, error) {
+func (s *View) collectFused(ctx context.Context, q Query, main, viaTwin, text query.Query, r Request, fc *facetCounts, after *cursor) (*Result, []*bsearch.DocumentMatch, int, error) {
 	skip := (r.Page - 1) * r.Size
 	if after != nil {
 		skip = after.Fused
@@ -101,7 +107,11 @@ func (s *View) collectFused(ctx context.Context, main, viaTwin, text query.Query
 	if after != nil {
 		out.Page = 0
 	}
-	list := fuse(lex.sorted(), tw.sorted(), s.sn.gen.Twins)
+	wTwin := fuseTwin
+	if len(q.Groups) >= fuseLongFrom {
+		wTwin = fuseTwinLong
+	}
+	list := fuse(lex.sorted(), tw.sorted(), s.sn.gen.Twins, wTwin)
 	if skip >= len(list) {
 		return out, nil, skip, nil
 	}

@@ -48,10 +48,14 @@ const (
 	minShouldEvery = 8
 )
 
-// Reciprocal rank fusion of the lexicon route and the twin route
-// (twinroute.go): a passage at rank r of a route scores weight/(fuseK+r).
+// Fusion of the lexicon route and the twin route (twinroute.go): each
+// route's scores are divided by its best, then weighed by these. The
+// lexicon translates a short query well (a heading, a term: "password
+// policy"), a natural-language question poorly: from fuseLongFrom words on,
+// the twin route weighs fuseTwinLong.
 const (
-	fuseK       = 60
-	fuseLexicon = 1.0
-	fuseTwin    = 2.0
+	fuseLexicon  = 1.0
+	fuseTwin     = 0.5
+	fuseTwinLong = 2.0
+	fuseLongFrom = 4
 )

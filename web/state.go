@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/url"
 	"slices"
 	"strconv"
@@ -32,6 +33,9 @@ type state struct {
 	// Sort is "" (relevance) or "date"; From and To bound the documents'
 	// dates (date_from, date_to).
 	Sort, From, To string
+	// Group is "" (sections: the passages of one section shown as one
+	// result), "none" (every passage) or "document".
+	Group string
 }
 
 // readState parses a result page's query parameters. A filter may be
@@ -50,6 +54,9 @@ func readState(q url.Values, ui string, explicitUI bool) state {
 	s.Sort, s.From, s.To = strings.TrimSpace(q.Get("sort")), strings.TrimSpace(q.Get("date_from")), strings.TrimSpace(q.Get("date_to"))
 	if s.Sort == search.SortRelevance {
 		s.Sort = ""
+	}
+	if s.Group = strings.TrimSpace(q.Get("group")); s.Group == search.GroupSection {
+		s.Group = ""
 	}
 	// Filters typed in the query (lang:fr) become ticked boxes: the box,
 	// not the query text, then carries them, so unticking removes them.
@@ -119,6 +126,9 @@ func (s state) encode() string {
 	if s.Sort != "" {
 		add("sort", s.Sort)
 	}
+	if s.Group != "" {
+		add("group", s.Group)
+	}
 	if s.From != "" {
 		add("date_from", s.From)
 	}
@@ -167,7 +177,7 @@ func (s state) withQuery(q string) state {
 // request is the search the state asks for.
 func (s state) request() search.Request {
 	return search.Request{Query: s.Q, Filters: s.clone().Filters, Page: s.Page, Size: pageSize, UI: s.UI,
-		Sort: s.Sort, DateFrom: s.From, DateTo: s.To}
+		Sort: s.Sort, DateFrom: s.From, DateTo: s.To, Group: cmp.Or(s.Group, search.GroupSection)}
 }
 
 // uiQuery is "?ui=xx" when the interface language was chosen in the URL,

@@ -106,6 +106,8 @@ type hitView struct {
 	DateISO string
 	Href    string
 	Twin    *twinView
+	// More is the number of other passages of the hit's section found.
+	More int
 }
 
 // twinView is a hit's passage in the other language, shown as plain

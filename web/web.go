@@ -367,7 +367,7 @@ func (h *handler) fillResults(v *searchView, st state, res *search.Result) {
 			Heading: template.HTML(hit.HeadingHighlight),
 			Text:    template.HTML(hit.Highlight),
 			Date:    formatDate(v.UI, hit.Date), DateISO: hit.Date,
-			Href: docHref(hit.DocID, hit.ID, &st),
+			Href: docHref(hit.DocID, hit.ID, &st), More: hit.More,
 		})
 	}
 	fillExtras(v, st, readExtras(res))

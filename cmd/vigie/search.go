@@ -62,6 +62,7 @@ func cmdSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	sortBy := fs.String("sort", "relevance", "order of results: relevance or date (newest update or publication first)")
 	from := fs.String("from", "", "only documents updated (or published) on or after this date: 2020, 2020-05 or 2020-05-17")
 	to := fs.String("to", "", "only documents updated (or published) on or before this date")
+	group := fs.String("group", "none", "collapse the passages of one section or document into one result: none, section or document (totals stay passage counts)")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -74,7 +75,7 @@ func cmdSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	res, err := s.Search(ctx, search.Request{
 		Query:   strings.Join(rest, " "),
 		Filters: filters,
-		Page:    *page, Size: *size, UI: *ui, Sort: *sortBy, DateFrom: *from, DateTo: *to,
+		Page:    *page, Size: *size, UI: *ui, Sort: *sortBy, DateFrom: *from, DateTo: *to, Group: *group,
 	})
 	if err != nil {
 		var in *search.InputError
@@ -134,6 +135,9 @@ func printResults(w io.Writer, res *search.Result, tty bool) {
 		}
 		if t := h.Twin; t != nil {
 			fmt.Fprintf(w, "   %s[%s] %s › %s (%s)%s\n", dim, t.Lang, t.Title, t.Heading, t.ID, reset)
+		}
+		if h.More > 0 {
+			fmt.Fprintf(w, "   %s+ %d more passages%s\n", dim, h.More, reset)
 		}
 	}
 }
