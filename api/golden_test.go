@@ -53,6 +53,7 @@ var goldenRequests = map[string][]string{
 		"/api/v1/search?q=authentification+multifacteur",
 		"/api/v1/search?q=chiffrement&lang=en",
 		"/api/v1/search?q=cloud+guardrails&size=5",
+		"/api/v1/search?q=cloud+guardrails&size=5&group=section",
 		"/api/v1/search?q=CST",
 		"/api/v1/search?q=acc%C3%A8s+privil%C3%A9gi%C3%A9",
 		"/api/v1/documents",

@@ -27,7 +27,7 @@ const groupDepth = 4
 func groupKey(h Hit, group string) string {
 	switch group {
 	case GroupSection:
-		return h.DocID + "\x00" + h.Heading
+		return h.DocID + " › " + h.Heading
 	case GroupDocument:
 		return h.DocID
 	}

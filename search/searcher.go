@@ -90,7 +90,8 @@ type Request struct {
 	// date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD. Empty: unbounded.
 	DateFrom, DateTo string
 	// Group collapses the passages of one section or document into one
-	// hit: GroupNone (the default), GroupSection or GroupDocument.
+	// hit: GroupNone (the default), GroupSection or GroupDocument. A query
+	// without words (a listing in document order) is not grouped.
 	Group string
 }
 
@@ -583,7 +584,7 @@ func (s *View) Search(ctx context.Context, r Request) (*Result, error) {
 	if err := checkGroup(&r); err != nil {
 		return nil, err
 	}
-	if r.Group != GroupNone {
+	if r.Group != GroupNone && !q.Empty() {
 		res, err := s.retrieveGrouped(ctx, q, r)
 		if err != nil {
 			return nil, err

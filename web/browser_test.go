@@ -461,7 +461,7 @@ type apiHit struct {
 // furthest into its document.
 func deepestHit(t *testing.T, base, q string) apiHit {
 	t.Helper()
-	res, err := http.Get(base + "/api/v1/search?q=" + url.QueryEscape(q))
+	res, err := http.Get(base + "/api/v1/search?group=section&q=" + url.QueryEscape(q)) // as the web page groups
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -162,7 +162,7 @@ func TestSearchPage(t *testing.T) {
 	if status != 200 || hdr.Get("Content-Type") != "text/html; charset=utf-8" {
 		t.Fatalf("status %d, content type %q", status, hdr.Get("Content-Type"))
 	}
-	res, err := testSearcher.Search(context.Background(), search.Request{Query: "cyber attacks", Size: pageSize})
+	res, err := testSearcher.Search(context.Background(), search.Request{Query: "cyber attacks", Size: pageSize, Group: search.GroupSection})
 	if err != nil {
 		t.Fatal(err)
 	}
