@@ -93,10 +93,22 @@ func textQuery(p plan, anyGroup bool) query.Query {
 			for _, c := range clauses {
 				lq.AddMust(c)
 			}
+		case need == n-1 && !anyGroup:
+			// All words but one (a long question): one conjunction
+			// leaving out each word in turn, cheap where a minimum of
+			// should clauses over common words is not; a passage with
+			// every word matches them all and scores highest.
+			alts := make([]query.Query, n)
+			for i := range clauses {
+				rest := make([]query.Query, 0, n-1)
+				rest = append(rest, clauses[:i]...)
+				rest = append(rest, clauses[i+1:]...)
+				alts[i] = bleve.NewConjunctionQuery(rest...)
+			}
+			lq.AddMust(bleve.NewDisjunctionQuery(alts...))
 		default:
-			// Any (relaxed) or most (a long question) of the words:
-			// bleve's coordination factor ranks the passages holding
-			// more of them first.
+			// Any (relaxed) or most of the words: bleve's coordination
+			// factor ranks the passages holding more of them first.
 			for _, c := range clauses {
 				lq.AddShould(c)
 			}
