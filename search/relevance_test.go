@@ -199,3 +199,46 @@ func firstLine(s string) string {
 	}
 	return s
 }
+
+// TestTwinRoutePaging: the pages of a fused list (a French query restricted
+// to English, on documents with twins), read by cursor or by page number,
+// are the first page of the same size read in one go.
+func TestTwinRoutePaging(t *testing.T) {
+	s := judgedSearcher(t)
+	ctx := context.Background()
+	en := map[string][]string{"lang": {"en"}}
+	whole, err := s.Search(ctx, search.Request{Query: "chiffrement des données", Size: 6, Filters: en})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(whole.Hits) < 6 {
+		t.Fatalf("%d hits: the test needs 6", len(whole.Hits))
+	}
+	var byCursor, byPage []string
+	after := ""
+	for i := 0; i < 3; i++ {
+		res, err := s.Search(ctx, search.Request{Query: "chiffrement des données", Size: 2, Filters: en, After: after})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range res.Hits {
+			byCursor = append(byCursor, h.ID)
+		}
+		after = res.Next
+		pg, err := s.Search(ctx, search.Request{Query: "chiffrement des données", Size: 2, Page: i + 1, Filters: en})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range pg.Hits {
+			byPage = append(byPage, h.ID)
+		}
+	}
+	for i, h := range whole.Hits {
+		if h.Lang != "en" {
+			t.Errorf("hit %d in %s", i, h.Lang)
+		}
+		if byCursor[i] != h.ID || byPage[i] != h.ID {
+			t.Errorf("hit %d: %s by cursor, %s by page, want %s", i, byCursor[i], byPage[i], h.ID)
+		}
+	}
+}
