@@ -226,6 +226,13 @@ func termQuery(t Term, lg string, mult float64) query.Query {
 	if t.Prefix {
 		return prefixQuery(t.Text, lg)
 	}
+	if lg != lang.French && !t.Phrase {
+		// A French elision ("l'ANSSI") means nothing to the other
+		// language's analyzer: match the word it elides.
+		if w := lang.StripElision(t.Text); w != "" && w != t.Text {
+			t.Text = w
+		}
+	}
 	var alts []query.Query
 	if t.Entity != "" {
 		// Passages tagged with the entity, whatever form they use; weighed

@@ -135,3 +135,19 @@ func TestFuse(t *testing.T) {
 		}
 	}
 }
+
+// TestElisionOtherLanguage: an elided French word ("l'ANSSI") also matches
+// the word in English passages, as "ANSSI" does.
+func TestElisionOtherLanguage(t *testing.T) {
+	s := openCorpus(t, "../seeds")
+	en := map[string][]string{"lang": {"en"}}
+	for _, q := range []string{"ANSSI", "l'ANSSI", "l’ANSSI"} {
+		res, err := s.Search(context.Background(), Request{Query: q, Filters: en})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total == 0 || res.Relaxed {
+			t.Errorf("%s in English: %d passages (relaxed %v)", q, res.Total, res.Relaxed)
+		}
+	}
+}
