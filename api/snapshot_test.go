@@ -13,6 +13,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/vigie/vigie/entity"
 	"github.com/vigie/vigie/indexer"
@@ -108,7 +109,7 @@ func TestSwapIsOneSnapshot(t *testing.T) {
 	h := &Handle{}
 	s := search.New(gen, search.Options{Gazetteer: entity.Default()})
 	h.SetSearcher(s)
-	ts := httptest.NewServer(NewRouter(h, Options{}))
+	ts := httptest.NewServer(NewRouter(h, Options{SearchTimeout: time.Minute})) // a 503 past the 2 s default under -race and load is not an inconsistency
 	defer ts.Close()
 	defer s.Close()
 
