@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/blevesearch/bleve/v2"
@@ -127,20 +128,11 @@ type facetCounts struct {
 func (fi *facetIndex) counter(names []string) *facetCounts {
 	fc := &facetCounts{fi: fi, counts: make([][]int32, len(fi.columns))}
 	for i, col := range fi.columns {
-		if names == nil || contains(names, col.facet.Name) {
+		if names == nil || slices.Contains(names, col.facet.Name) {
 			fc.counts[i] = make([]int32, len(col.terms))
 		}
 	}
 	return fc
-}
-
-func contains(names []string, name string) bool {
-	for _, n := range names {
-		if n == name {
-			return true
-		}
-	}
-	return false
 }
 
 // add counts document n.

@@ -818,21 +818,9 @@ func (s *View) collectByScore(ctx context.Context, main, text query.Query, r Req
 	for i, it := range items {
 		ids[i] = it.id
 	}
-	var q query.Query = bleve.NewDocIDQuery(ids)
-	if text != nil {
-		q = bleve.NewConjunctionQuery(q, text)
-	}
-	freq := bleve.NewSearchRequestOptions(q, len(ids), 0, false)
-	freq.Fields = indexer.StoredFields
-	freq.IncludeLocations = text != nil
-	freq.Score = "none"
-	fres, err := s.sn.gen.Index.SearchInContext(ctx, freq)
+	byID, err := s.pageMatches(ctx, ids, text)
 	if err != nil {
-		return nil, nil, fmt.Errorf("search: %w", err)
-	}
-	byID := make(map[string]*bsearch.DocumentMatch, len(fres.Hits))
-	for _, h := range fres.Hits {
-		byID[h.ID] = h
+		return nil, nil, err
 	}
 	page := make([]*bsearch.DocumentMatch, 0, len(items))
 	for _, it := range items {
@@ -844,11 +832,36 @@ func (s *View) collectByScore(ctx context.Context, main, text query.Query, r Req
 	return out, page, nil
 }
 
+// pageMatches fetches the passages of a page by id: their stored fields
+// and, when text is set, the term locations of text in those that match
+// it (for the highlights). bleve then gathers fields and locations for the
+// page alone, not for every match. A passage that does not match text
+// (one found through its twin) comes without locations.
+func (s *View) pageMatches(ctx context.Context, ids []string, text query.Query) (map[string]*bsearch.DocumentMatch, error) {
+	b := bleve.NewBooleanQuery()
+	b.AddMust(bleve.NewDocIDQuery(ids))
+	if text != nil {
+		b.AddShould(text)
+	}
+	req := bleve.NewSearchRequestOptions(b, len(ids), 0, false)
+	req.Fields = indexer.StoredFields
+	req.IncludeLocations = text != nil
+	req.Score = "none"
+	res, err := s.sn.gen.Index.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	byID := make(map[string]*bsearch.DocumentMatch, len(res.Hits))
+	for _, h := range res.Hits {
+		byID[h.ID] = h
+	}
+	return byID, nil
+}
+
 // collectSorted runs a search in a field order (document order) with
 // bleve's collector, counting facets with fc.
 func (s *View) collectSorted(ctx context.Context, main, text query.Query, order bsearch.SortOrder, r Request, fc *facetCounts, after *cursor) (*Result, []*bsearch.DocumentMatch, error) {
 	req := bleve.NewSearchRequestOptions(main, r.Size+1, (r.Page-1)*r.Size, false)
-	req.Fields = indexer.StoredFields
 	req.SortByCustom(order)
 	if after != nil {
 		req.From = 0
@@ -875,25 +888,19 @@ func (s *View) collectSorted(ctx context.Context, main, text query.Query, order 
 	for name, fr := range res.Facets {
 		out.Facets[name] = s.facetValues(name, fr, r.UI)
 	}
-	if text != nil && len(res.Hits) > 0 {
-		// Term locations for the page's highlights, as in collectByScore.
+	if len(res.Hits) > 0 {
 		ids := make([]string, len(res.Hits))
 		for i, h := range res.Hits {
 			ids[i] = h.ID
 		}
-		lreq := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), text), len(ids), 0, false)
-		lreq.IncludeLocations = true
-		lreq.Score = "none"
-		lres, err := s.sn.gen.Index.SearchInContext(ctx, lreq)
+		byID, err := s.pageMatches(ctx, ids, text)
 		if err != nil {
-			return nil, nil, fmt.Errorf("search: %w", err)
-		}
-		locs := make(map[string]bsearch.FieldTermLocationMap, len(lres.Hits))
-		for _, h := range lres.Hits {
-			locs[h.ID] = h.Locations
+			return nil, nil, err
 		}
 		for _, h := range res.Hits {
-			h.Locations = locs[h.ID]
+			if m := byID[h.ID]; m != nil {
+				h.Fields, h.Locations = m.Fields, m.Locations
+			}
 		}
 	}
 	return out, res.Hits, nil

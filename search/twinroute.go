@@ -9,8 +9,6 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	bsearch "github.com/blevesearch/bleve/v2/search"
-
-	"github.com/vigie/vigie/indexer"
 )
 
 // The twin route: on a parallel corpus, a query restricted to the other
@@ -120,24 +118,9 @@ func (s *View) collectFused(ctx context.Context, q Query, main, viaTwin, text qu
 	for i, f := range list {
 		ids[i] = f.id
 	}
-	// Passages of the twin route may not match the text: fetch them all,
-	// with the locations of those that do.
-	b := bleve.NewBooleanQuery()
-	b.AddMust(bleve.NewDocIDQuery(ids))
-	if text != nil {
-		b.AddShould(text)
-	}
-	freq := bleve.NewSearchRequestOptions(b, len(ids), 0, false)
-	freq.Fields = indexer.StoredFields
-	freq.IncludeLocations = text != nil
-	freq.Score = "none"
-	fres, err := s.sn.gen.Index.SearchInContext(ctx, freq)
+	byID, err := s.pageMatches(ctx, ids, text)
 	if err != nil {
-		return nil, nil, 0, fmt.Errorf("search: %w", err)
-	}
-	byID := make(map[string]*bsearch.DocumentMatch, len(fres.Hits))
-	for _, h := range fres.Hits {
-		byID[h.ID] = h
+		return nil, nil, 0, err
 	}
 	page := make([]*bsearch.DocumentMatch, 0, len(list))
 	for _, f := range list {
