@@ -554,3 +554,19 @@ func readAll(r io.Reader) ([]byte, error) {
 	}
 	return raw, nil
 }
+
+// Problems returns the problems joined in an error of Load, Combine or
+// CombineSource, one by one (err alone when it joins none; nil for nil).
+func Problems(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, Problems(e)...)
+		}
+		return out
+	}
+	if err == nil {
+		return nil
+	}
+	return []error{err}
+}

@@ -31,7 +31,7 @@ func cmdEntitiesCheck(_ context.Context, args []string, stdout, stderr io.Writer
 	g, err := entity.Combine(rest[0], m)
 	if err != nil {
 		var n int
-		for _, e := range unjoin(err) {
+		for _, e := range entity.Problems(err) {
 			fmt.Fprintln(stderr, e)
 			n++
 		}
@@ -52,19 +52,4 @@ func cmdEntitiesCheck(_ context.Context, args []string, stdout, stderr io.Writer
 	fmt.Fprintf(stdout, "%s: ok (%s): %d entities, %d actors, %d forums, %d with a parent; fingerprint %s\n",
 		rest[0], m, len(g.Entities()), actors, forums, children, g.Fingerprint())
 	return nil
-}
-
-// unjoin returns the errors joined in err, or err alone.
-func unjoin(err error) []error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		var out []error
-		for _, e := range j.Unwrap() {
-			out = append(out, unjoin(e)...)
-		}
-		return out
-	}
-	if err == nil {
-		return nil
-	}
-	return []error{err}
 }

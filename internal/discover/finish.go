@@ -405,7 +405,7 @@ func (r *Result) Validate() error {
 // any.
 func (r *Result) drop(err error) bool {
 	bad := map[string]bool{}
-	for _, e := range unjoin(err) {
+	for _, e := range entity.Problems(err) {
 		var p *entity.Problem
 		if errors.As(e, &p) && p.File == "discovered" {
 			if id, ok := strings.CutPrefix(p.Entity, "entity "); ok {
@@ -418,20 +418,6 @@ func (r *Result) drop(err error) bool {
 	n := len(r.Candidates)
 	r.Candidates = slices.DeleteFunc(r.Candidates, func(c Candidate) bool { return bad[c.ID] })
 	return len(r.Candidates) < n
-}
-
-func unjoin(err error) []error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		var out []error
-		for _, e := range j.Unwrap() {
-			out = append(out, unjoin(e)...)
-		}
-		return out
-	}
-	if err == nil {
-		return nil
-	}
-	return []error{err}
 }
 
 // commentText keeps a comment on one line.
