@@ -114,9 +114,13 @@ func textQuery(p plan, anyGroup bool) query.Query {
 			}
 			lq.SetMinShould(float64(need))
 		}
-		lf := bleve.NewTermQuery(lg)
-		lf.SetField(indexer.FieldLang)
-		lq.AddFilter(lf)
+		if n == 0 || hasEntity(q) {
+			// The analysed fields hold one language's passages each;
+			// match all and entity tags do not.
+			lf := bleve.NewTermQuery(lg)
+			lf.SetField(indexer.FieldLang)
+			lq.AddFilter(lf)
+		}
 		perLang = append(perLang, lq)
 	}
 	switch len(perLang) {
@@ -195,15 +199,22 @@ func (p plan) spanQuery(sp span, lg string, mult float64) query.Query {
 	}
 	for _, tr := range sp.alts {
 		boost := boostTranslate * tr.Weight
-		if isMultiWord(tr.Text) {
-			if c := termQuery(Term{Text: tr.Text, Phrase: true}, lg, boost); c != nil {
+		if !isMultiWord(tr.Text) {
+			if c := termQuery(Term{Text: tr.Text}, lg, boost); c != nil {
 				alts = append(alts, c)
 			}
-			boost *= boostTranslateWords
+			continue
 		}
-		if c := termQuery(Term{Text: tr.Text}, lg, boost); c != nil {
-			alts = append(alts, c)
+		// The words of the translation anywhere in the passage, and, as
+		// a bonus over those matches only, the translation as a phrase.
+		words := termQuery(Term{Text: tr.Text}, lg, boost*boostTranslateWords)
+		if words == nil {
+			continue
 		}
+		if ph := termQuery(Term{Text: tr.Text, Phrase: true}, lg, boost); ph != nil {
+			words = withBonus(words, ph)
+		}
+		alts = append(alts, words)
 	}
 	if len(alts) == 1 {
 		return alts[0]
@@ -216,6 +227,31 @@ func (p plan) spanQuery(sp span, lg string, mult float64) query.Query {
 func isStopWord(g []Term, lg string) bool {
 	return len(g) == 1 && !g[0].Phrase && !g[0].Prefix && g[0].Entity == "" &&
 		len(lang.Terms(lang.AnalyzerFor(lg), g[0].Text)) == 0
+}
+
+// withBonus matches what q matches, adding the scores of the bonus
+// queries that match too: bleve advances them to q's matches only, never
+// walking them on their own.
+func withBonus(q query.Query, bonus ...query.Query) query.Query {
+	if len(bonus) == 0 {
+		return q
+	}
+	b := bleve.NewBooleanQuery()
+	b.Must = q // not AddMust: no conjunction of one to walk
+	b.Should = bleve.NewDisjunctionQuery(bonus...)
+	return b
+}
+
+// hasEntity reports whether a query names a gazetteer entity.
+func hasEntity(q Query) bool {
+	for _, g := range q.Groups {
+		for _, t := range g {
+			if t.Entity != "" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // termQuery matches one term in the title, heading and text of passages

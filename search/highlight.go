@@ -5,8 +5,6 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
-
-	bsearch "github.com/blevesearch/bleve/v2/search"
 )
 
 // Highlight lengths, in bytes of passage text.
@@ -19,22 +17,6 @@ const (
 )
 
 type markSpan struct{ start, end int }
-
-// spans collects the match offsets of a field from a hit's term
-// locations, sorted and merged.
-func spans(locs bsearch.FieldTermLocationMap, field string, textLen int) []markSpan {
-	var out []markSpan
-	for _, ls := range locs[field] {
-		for _, l := range ls {
-			s, e := int(l.Start), int(l.End)
-			if s < 0 || e > textLen || s >= e {
-				continue
-			}
-			out = append(out, markSpan{s, e})
-		}
-	}
-	return mergeSpans(out)
-}
 
 // mergeSpans sorts spans and merges the overlapping ones.
 func mergeSpans(out []markSpan) []markSpan {

@@ -720,7 +720,7 @@ func (s *View) run(ctx context.Context, p plan, r Request, anyGroup bool, after 
 		}
 		out.Next = c.encode()
 	}
-	return s.finish(ctx, p, r, out, page, joint, separate, fi, fc, combine)
+	return s.finish(ctx, p, text, r, out, page, joint, separate, fi, fc, combine)
 }
 
 // combineQuery joins a text query (nil: every passage) with the filters
@@ -751,18 +751,23 @@ func combineQuery(text query.Query, r Request, filters map[string][]string, exce
 	return b, nil
 }
 
-// finish fills a page's hits (highlights) and the facet counts.
-func (s *View) finish(ctx context.Context, p plan, r Request, out *Result, page []*bsearch.DocumentMatch, joint, separate []string, fi *facetIndex, fc *facetCounts, combine func(string) (query.Query, error)) (*Result, error) {
+// finish fills a page's hits (highlights of what text looks for) and the
+// facet counts.
+func (s *View) finish(ctx context.Context, p plan, text query.Query, r Request, out *Result, page []*bsearch.DocumentMatch, joint, separate []string, fi *facetIndex, fc *facetCounts, combine func(string) (query.Query, error)) (*Result, error) {
 	if fc != nil {
 		for _, name := range joint {
 			out.Facets[name] = s.facetValues(name, fc.result(name), r.UI)
 		}
 	}
 	entities := entityIDs(p.q)
+	var qm queryMarks
+	if len(page) > 0 {
+		qm = collectMarks(text)
+	}
 	for _, h := range page {
 		hit := toHit(h)
-		textMarks := spans(h.Locations, indexer.LangField(indexer.FieldText, hit.Lang), len(hit.Text))
-		headMarks := spans(h.Locations, indexer.LangField(indexer.FieldHeading, hit.Lang), len(hit.Heading))
+		textMarks := qm.marks(hit.Text, hit.Lang)
+		headMarks := qm.marks(hit.Heading, hit.Lang)
 		if len(entities) > 0 {
 			// Mark the entity's other forms too: "United Nations" for "ONU".
 			textMarks = s.entityMarks(hit.Text, entities, textMarks)
@@ -818,7 +823,7 @@ func (s *View) collectByScore(ctx context.Context, main, text query.Query, r Req
 	for i, it := range items {
 		ids[i] = it.id
 	}
-	byID, err := s.pageMatches(ctx, ids, text)
+	byID, err := s.pageMatches(ctx, ids)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -832,20 +837,11 @@ func (s *View) collectByScore(ctx context.Context, main, text query.Query, r Req
 	return out, page, nil
 }
 
-// pageMatches fetches the passages of a page by id: their stored fields
-// and, when text is set, the term locations of text in those that match
-// it (for the highlights). bleve then gathers fields and locations for the
-// page alone, not for every match. A passage that does not match text
-// (one found through its twin) comes without locations.
-func (s *View) pageMatches(ctx context.Context, ids []string, text query.Query) (map[string]*bsearch.DocumentMatch, error) {
-	b := bleve.NewBooleanQuery()
-	b.AddMust(bleve.NewDocIDQuery(ids))
-	if text != nil {
-		b.AddShould(text)
-	}
-	req := bleve.NewSearchRequestOptions(b, len(ids), 0, false)
+// pageMatches fetches the stored fields of a page's passages by id (the
+// highlights are found by analysing them again: marks.go).
+func (s *View) pageMatches(ctx context.Context, ids []string) (map[string]*bsearch.DocumentMatch, error) {
+	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(ids), len(ids), 0, false)
 	req.Fields = indexer.StoredFields
-	req.IncludeLocations = text != nil
 	req.Score = "none"
 	res, err := s.sn.gen.Index.SearchInContext(ctx, req)
 	if err != nil {
@@ -893,13 +889,13 @@ func (s *View) collectSorted(ctx context.Context, main, text query.Query, order 
 		for i, h := range res.Hits {
 			ids[i] = h.ID
 		}
-		byID, err := s.pageMatches(ctx, ids, text)
+		byID, err := s.pageMatches(ctx, ids)
 		if err != nil {
 			return nil, nil, err
 		}
 		for _, h := range res.Hits {
 			if m := byID[h.ID]; m != nil {
-				h.Fields, h.Locations = m.Fields, m.Locations
+				h.Fields = m.Fields
 			}
 		}
 	}

@@ -118,7 +118,7 @@ func (s *View) collectFused(ctx context.Context, q Query, main, viaTwin, text qu
 	for i, f := range list {
 		ids[i] = f.id
 	}
-	byID, err := s.pageMatches(ctx, ids, text)
+	byID, err := s.pageMatches(ctx, ids)
 	if err != nil {
 		return nil, nil, 0, err
 	}
