@@ -118,6 +118,12 @@ func NewMapping() mapping.IndexMapping {
 		}
 	}
 	p.AddFieldMappingsAt(FieldDocYear, keywordField(false))
+	// No _all composite field: no field is included in it and nothing
+	// searches it (every query names its fields), yet bleve builds it for
+	// every document unless a disabled "_all" sub-mapping says not to
+	// (7% of a full build's CPU).
+	all := bleve.NewDocumentDisabledMapping()
+	p.AddSubDocumentMapping("_all", all)
 	m.DefaultMapping = p
 	return m
 }
