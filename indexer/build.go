@@ -187,17 +187,14 @@ func Build(ctx context.Context, opts Options) (*Manifest, error) {
 			}
 		}
 	}
-	if idx == nil {
-		idx, err = bleve.NewUsing(idxPath, NewMapping(), scorch.Name, scorch.Name, nil)
-		if err != nil {
-			return nil, fmt.Errorf("create index: %w", err)
-		}
-	}
 	m := &Manifest{Generation: gen, BuiltAt: began.UTC(), Fingerprint: fp, Changes: &Changes{}}
-	b := &builder{idx: idx, batch: idx.NewBatch(), opts: opts, m: m, log: log, began: began,
+	b := &builder{opts: opts, m: m, log: log, began: began,
 		progress: Progress{FilesTotal: len(srcs), BytesTotal: total}, handled: map[string]bool{}}
 	r := newReader(opts.Seeds, opts.Read, sidecars)
-	if prev != nil {
+	var twins map[string]string
+	if idx == nil {
+		twins, err = b.writeFull(ctx, r, srcs, idxPath, filepath.Join(genDir, "build"))
+	} else {
 		m.Changes.Base = live
 		b.prev = map[string]*DocInfo{}
 		for i := range prev.Documents {
@@ -205,23 +202,18 @@ func Build(ctx context.Context, opts Options) (*Manifest, error) {
 		}
 		r.setPrevious(prev)
 		log.Info("incremental build", "base", live, "documents", len(prev.Documents))
-	}
-	writers := 2
-	if prev != nil {
-		writers = 1 // deletions and additions must reach the index in order
-	}
-	b.writer = newBatchWriter(idx, writers)
-	err = b.run(ctx, r, srcs)
-	m.Problems = r.problems
-	if err == nil {
-		err = b.finish()
-	}
-	if werr := b.writer.close(); err == nil {
-		err = werr
+		twins, err = b.writeIncremental(ctx, r, srcs, idx)
 	}
 	if err != nil {
-		idx.Close()
 		return nil, err
+	}
+	if err := writeFileSync(filepath.Join(genDir, twinsFile), encodeTwins(twins)); err != nil {
+		return nil, fmt.Errorf("write twins: %w", err)
+	}
+	if opts.Gazetteer != nil {
+		if err := writeFileSync(filepath.Join(genDir, GazetteerFile), opts.Gazetteer); err != nil {
+			return nil, fmt.Errorf("write gazetteer: %w", err)
+		}
 	}
 	skipped := 0
 	for _, p := range m.Problems {
@@ -232,26 +224,6 @@ func Build(ctx context.Context, opts Options) (*Manifest, error) {
 	}
 	if len(m.Problems) > 0 {
 		log.Warn("problems in the corpus", "problems", len(m.Problems), "skipped", skipped)
-	}
-	if err := compact(ctx, idx); err != nil {
-		idx.Close()
-		return nil, err
-	}
-	twins, err := linkStoredTwins(idx, m.Documents)
-	if err != nil {
-		idx.Close()
-		return nil, err
-	}
-	if err := idx.Close(); err != nil {
-		return nil, fmt.Errorf("close index: %w", err)
-	}
-	if err := writeFileSync(filepath.Join(genDir, twinsFile), encodeTwins(twins)); err != nil {
-		return nil, fmt.Errorf("write twins: %w", err)
-	}
-	if opts.Gazetteer != nil {
-		if err := writeFileSync(filepath.Join(genDir, GazetteerFile), opts.Gazetteer); err != nil {
-			return nil, fmt.Errorf("write gazetteer: %w", err)
-		}
 	}
 	m.Duration = time.Since(began)
 	if len(m.Documents) == 0 {
@@ -297,6 +269,79 @@ func Build(ctx context.Context, opts Options) (*Manifest, error) {
 	return m, nil
 }
 
+// writeIncremental writes the changes of an incremental build into idx,
+// a copy of the live generation's index, merges its segments into one,
+// closes it and returns the twin links of its passages, read back from
+// the index (a reused document is relinked with a partner that changed).
+func (b *builder) writeIncremental(ctx context.Context, r *reader, srcs []source, idx bleve.Index) (map[string]string, error) {
+	b.idx, b.batch = idx, idx.NewBatch()
+	// One writer: deletions and additions must reach the index in order.
+	b.writer = newBatchWriter(idx, 1)
+	err := b.run(ctx, r, srcs)
+	b.m.Problems = r.problems
+	if err == nil {
+		err = b.finish()
+	}
+	if werr := b.writer.close(); err == nil {
+		err = werr
+	}
+	if err == nil {
+		err = compact(ctx, idx)
+	}
+	var twins map[string]string
+	if err == nil {
+		twins, err = linkStoredTwins(idx, b.m.Documents)
+	}
+	if err != nil {
+		idx.Close()
+		return nil, err
+	}
+	if err := idx.Close(); err != nil {
+		return nil, fmt.Errorf("close index: %w", err)
+	}
+	return twins, nil
+}
+
+// writeFull writes every passage into a new index at idxPath with bleve's
+// offline builder (offline.go): one segment, no background merges, no
+// fsync per batch. The twins are aligned from the passages, kept in
+// memory, instead of being read back from the index.
+func (b *builder) writeFull(ctx context.Context, r *reader, srcs []source, idxPath, tmpDir string) (map[string]string, error) {
+	w, err := newOfflineWriter(idxPath, tmpDir, NewMapping())
+	if err != nil {
+		return nil, err
+	}
+	b.offline = w
+	b.passages = map[string][]Passage{}
+	err = b.run(ctx, r, srcs)
+	b.m.Problems = r.problems
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		w.abort()
+		return nil, err
+	}
+	// The twins are aligned while the builder merges its segments (on one
+	// goroutine): both cores stay busy.
+	var (
+		twins map[string]string
+		terr  error
+		done  = make(chan struct{})
+	)
+	go func() {
+		defer close(done)
+		twins, terr = linkTwins(b.m.Documents, func(id string) ([]Passage, error) { return b.passages[id], nil })
+	}()
+	err = w.close()
+	<-done
+	b.passages = nil
+	if err != nil {
+		return nil, err
+	}
+	return twins, terr
+}
+
 // fingerprint identifies everything besides a document's content that
 // shapes its passages.
 func fingerprint(opts Options) string {
@@ -331,14 +376,19 @@ type builder struct {
 	prev     map[string]*DocInfo // previous generation's documents by id
 	handled  map[string]bool     // previous documents reused or replaced
 	writer   *batchWriter
+	// offline, in a full build, writes the passages instead of batch and
+	// writer; passages then keeps each document's passages (id, heading,
+	// text) for the twins.
+	offline  *offlineWriter
+	passages map[string][]Passage
 }
 
 // batchWriter writes batches to the index in the background while the
 // builder prepares the next ones (splitting, entities, the mapping): bleve
 // analyses a batch in parallel but builds and persists its segment on one
-// goroutine, so a build that waited for each batch kept one core idle. A
-// full build, which has no deletion to order, writes with two writers at
-// once; an incremental build with one, in order.
+// goroutine, so a build that waited for each batch kept one core idle.
+// An incremental build writes with one writer, in order (a full build
+// writes with the offline builder instead: offline.go).
 type batchWriter struct {
 	idx     bleve.Index
 	batches chan *bleve.Batch
@@ -623,6 +673,12 @@ func (b *builder) indexDoc(doc *Document) (int, error) {
 				info.Years = append(info.Years, y)
 			}
 		}
+		if b.offline != nil {
+			if err := b.offline.add(p.ID, record(p, doc)); err != nil {
+				return 0, err
+			}
+			continue
+		}
 		if err := b.batch.Index(p.ID, record(p, doc)); err != nil {
 			return 0, fmt.Errorf("index passage of %s: %w", doc.Path, err)
 		}
@@ -631,6 +687,13 @@ func (b *builder) indexDoc(doc *Document) (int, error) {
 				return 0, err
 			}
 		}
+	}
+	if b.passages != nil {
+		slim := make([]Passage, len(ps))
+		for j := range ps {
+			slim[j] = Passage{ID: ps[j].ID, DocID: doc.ID, Heading: ps[j].Heading, Text: ps[j].Text, Ordinal: ps[j].Ordinal}
+		}
+		b.passages[doc.ID] = slim
 	}
 	b.m.Passages += len(ps)
 	b.m.Documents = append(b.m.Documents, info)

@@ -45,20 +45,28 @@ func encodeTwins(twins map[string]string) []byte {
 // indexing, serves incremental builds too: a document reused unchanged
 // is relinked with a partner that changed.
 func linkStoredTwins(idx bleve.Index, docs []DocInfo) (map[string]string, error) {
-	ds := make([]*Document, len(docs))
 	count := make(map[string]int, len(docs))
+	for i := range docs {
+		count[docs[i].ID] = docs[i].Passages
+	}
+	return linkTwins(docs, func(id string) ([]Passage, error) { return storedPassages(idx, id, count[id]) })
+}
+
+// linkTwins pairs docs (see pairDocuments) and aligns the passages of each
+// pair, as passages returns them: in order, with id, heading and text.
+func linkTwins(docs []DocInfo, passages func(docID string) ([]Passage, error)) (map[string]string, error) {
+	ds := make([]*Document, len(docs))
 	for i := range docs {
 		d := docs[i].Document
 		ds[i] = &d
-		count[d.ID] = docs[i].Passages
 	}
 	out := map[string]string{}
 	for _, pair := range pairDocuments(ds) {
-		a, err := storedPassages(idx, pair[0].ID, count[pair[0].ID])
+		a, err := passages(pair[0].ID)
 		if err != nil {
 			return nil, err
 		}
-		b, err := storedPassages(idx, pair[1].ID, count[pair[1].ID])
+		b, err := passages(pair[1].ID)
 		if err != nil {
 			return nil, err
 		}
