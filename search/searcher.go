@@ -194,6 +194,9 @@ type Options struct {
 	// Lexicon translates query terms into the other language; nil turns
 	// the translation off.
 	Lexicon *lexicon.Lexicon
+	// CacheBytes bounds the memory of the result cache (cache.go); 0 turns
+	// it off. vigie serve uses DefaultCacheBytes.
+	CacheBytes int64
 }
 
 // Searcher answers searches from the live index generation.
@@ -212,6 +215,8 @@ type Searcher struct {
 	live *snapshot
 	// swapMu makes Swap and Close one at a time.
 	swapMu sync.Mutex
+	// counters count the result caches' hits, misses and evictions.
+	counters cacheCounters
 }
 
 // snapshot is one generation with what is derived from it.
@@ -231,6 +236,8 @@ type snapshot struct {
 	// refs counts the requests (and the background vocabulary read) using
 	// the snapshot: it is closed when they are done.
 	refs sync.WaitGroup
+	// cache keeps the generation's recent answers; nil when off.
+	cache *resultCache
 }
 
 func newSnapshot(gen *indexer.Generation) *snapshot {
@@ -251,6 +258,7 @@ func New(gen *indexer.Generation, opts Options) *Searcher {
 	s := &Searcher{opts: opts}
 	sn := newSnapshot(gen)
 	sn.gaz = opts.gazetteerOf(gen)
+	sn.cache = newResultCache(opts.CacheBytes, &s.counters)
 	if !opts.BackgroundVocabulary {
 		sn.derive()
 		s.live = sn
@@ -308,11 +316,13 @@ func (s *Searcher) Swap(gen *indexer.Generation) error {
 	defer s.swapMu.Unlock()
 	sn := newSnapshot(gen)
 	sn.gaz = s.opts.gazetteerOf(gen)
+	sn.cache = newResultCache(s.opts.CacheBytes, &s.counters)
 	sn.derive()
 	s.mu.Lock()
 	old := s.live
 	s.live = sn
 	s.mu.Unlock()
+	old.cache.close()
 	old.refs.Wait()
 	return old.gen.Close()
 }
@@ -551,10 +561,11 @@ func (s *View) validate(r *Request) error {
 	return checkDates(r)
 }
 
-// Search runs a request: parse, build per-language queries, add filters,
+// search runs a request: parse, build per-language queries, add filters,
 // fetch a page of hits with highlights and facet counts. A request beyond
 // the Searcher's Limits fails with an *InputError naming the limit.
-func (s *View) Search(ctx context.Context, r Request) (*Result, error) {
+// View.Search (cache.go) calls it when the result cache cannot answer.
+func (s *View) search(ctx context.Context, r Request) (*Result, error) {
 	began := time.Now()
 	if err := ctx.Err(); err != nil {
 		return nil, err // already past its deadline: do not start
