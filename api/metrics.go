@@ -142,7 +142,7 @@ func (m *Metrics) observeSearch(d time.Duration, res *search.Result, err error) 
 
 // indexCollector reads the live generation at scrape time, so that a
 // swapped generation shows at once and an old generation's label goes
-// away.
+// away; and the searcher's result cache figures (search.CacheStats).
 type indexCollector struct{ m *Metrics }
 
 var (
@@ -156,10 +156,23 @@ var (
 		"Documents in the live index generation.", nil, nil)
 	descPassages = prometheus.NewDesc("vigie_index_passages",
 		"Passages in the live index generation.", nil, nil)
+	descCacheHits = prometheus.NewDesc("vigie_search_cache_hits_total",
+		"Searches answered from the result cache.", nil, nil)
+	descCacheMisses = prometheus.NewDesc("vigie_search_cache_misses_total",
+		"Searches the result cache did not hold, computed.", nil, nil)
+	descCacheEvictions = prometheus.NewDesc("vigie_search_cache_evictions_total",
+		"Answers dropped from the result cache to stay within its size (a swap's emptying not counted).", nil, nil)
+	descCacheBytes = prometheus.NewDesc("vigie_search_cache_bytes",
+		"Estimated memory of the answers in the result cache of the live generation.", nil, nil)
+	descCacheEntries = prometheus.NewDesc("vigie_search_cache_entries",
+		"Answers in the result cache of the live generation.", nil, nil)
+	descCacheCapacity = prometheus.NewDesc("vigie_search_cache_capacity_bytes",
+		"The result cache's memory bound (--cache-size); 0 when it is off.", nil, nil)
 )
 
 func (c indexCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descReady, descGeneration, descBuilt, descDocuments, descPassages} {
+	for _, d := range []*prometheus.Desc{descReady, descGeneration, descBuilt, descDocuments, descPassages,
+		descCacheHits, descCacheMisses, descCacheEvictions, descCacheBytes, descCacheEntries, descCacheCapacity} {
 		ch <- d
 	}
 }
@@ -185,4 +198,11 @@ func (c indexCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	ch <- prometheus.MustNewConstMetric(descDocuments, prometheus.GaugeValue, float64(len(man.Documents)))
 	ch <- prometheus.MustNewConstMetric(descPassages, prometheus.GaugeValue, float64(man.Passages))
+	cs := sr.CacheStats()
+	ch <- prometheus.MustNewConstMetric(descCacheHits, prometheus.CounterValue, float64(cs.Hits))
+	ch <- prometheus.MustNewConstMetric(descCacheMisses, prometheus.CounterValue, float64(cs.Misses))
+	ch <- prometheus.MustNewConstMetric(descCacheEvictions, prometheus.CounterValue, float64(cs.Evictions))
+	ch <- prometheus.MustNewConstMetric(descCacheBytes, prometheus.GaugeValue, float64(cs.Bytes))
+	ch <- prometheus.MustNewConstMetric(descCacheEntries, prometheus.GaugeValue, float64(cs.Entries))
+	ch <- prometheus.MustNewConstMetric(descCacheCapacity, prometheus.GaugeValue, float64(cs.Capacity))
 }

@@ -86,8 +86,18 @@ func buildPart(t *testing.T, corpus string, lo, hi int) (data string, facts genF
 // that share no document, passage or twin while clients search, and
 // checks every response against the generation its header names: each
 // hit, its document (id and title) and its twin come from that one
-// generation.
+// generation. With the result cache on, most answers come from it: they
+// too must be the generation's that the header names.
 func TestSwapIsOneSnapshot(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		cache int64
+	}{{"cache off", 0}, {"cache on", 1 << 20}} {
+		t.Run(tc.name, func(t *testing.T) { swapIsOneSnapshot(t, tc.cache) })
+	}
+}
+
+func swapIsOneSnapshot(t *testing.T, cacheBytes int64) {
 	corpus := testutil.Corpus(t, "cloud-guardrails")
 	dataA, factsA := buildPart(t, corpus, 0, 6)
 	dataB, factsB := buildPart(t, corpus, 7, 13)
@@ -107,7 +117,7 @@ func TestSwapIsOneSnapshot(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := &Handle{}
-	s := search.New(gen, search.Options{Gazetteer: entity.Default()})
+	s := search.New(gen, search.Options{Gazetteer: entity.Default(), CacheBytes: cacheBytes})
 	h.SetSearcher(s)
 	ts := httptest.NewServer(NewRouter(h, Options{SearchTimeout: time.Minute})) // a 503 past the 2 s default under -race and load is not an inconsistency
 	defer ts.Close()
@@ -183,7 +193,10 @@ func TestSwapIsOneSnapshot(t *testing.T) {
 			if checked.Load() < clients*perClient {
 				t.Fatalf("%d responses checked, want %d", checked.Load(), clients*perClient)
 			}
-			t.Logf("%d responses consistent across %d swaps", checked.Load(), swaps)
+			t.Logf("%d responses consistent across %d swaps; cache %+v", checked.Load(), swaps, s.CacheStats())
+			if cacheBytes > 0 && s.CacheStats().Hits == 0 {
+				t.Error("the cache answered nothing: the cached path was not tested")
+			}
 			return
 		default:
 		}

@@ -24,6 +24,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	keep := fs.Bool("keep", false, "keep the temporary corpus and data folders (their path is printed)")
 	bin := fs.String("bin", "", "vigie binary run as the index and serve processes (default: this executable)")
 	data := fs.String("data", "", "serve this data folder's index of the corpus as it is, instead of indexing the corpus")
+	cacheSize := fs.String("cache-size", "", "passed to the server as --cache-size (0: no result cache); empty: serve's default")
 	mixes := fs.String("mixes", "headings-2k,headings-30k,broad-5k", "comma-separated corpus mixes to run after the default mix (empty: none)")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
@@ -40,6 +41,9 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	case !(*fraction > 0 && *fraction <= 1):
 		fmt.Fprintln(stderr, "vigie bench: --fraction must be in (0, 1]")
 		return errUsage
+	case *cacheSize != "" && new(cacheSizeFlag).Set(*cacheSize) != nil:
+		fmt.Fprintf(stderr, "vigie bench: --cache-size %q: want a size such as 64MiB, or 0\n", *cacheSize)
+		return errUsage
 	case *rate <= 0 || *duration <= 0 || *concurrency <= 0 || *rounds <= 0 || *maxRequests <= 0:
 		fmt.Fprintln(stderr, "vigie bench: --rate, --duration, --concurrency, --rounds and --max-requests must be positive")
 		return errUsage
@@ -47,6 +51,6 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return bench.Run(ctx, bench.Options{
 		Corpus: *corpus, Fraction: *fraction, Rate: *rate, Duration: *duration, Concurrency: *concurrency,
 		Rounds: *rounds, MaxRequests: *maxRequests, JSON: *asJSON, Keep: *keep, Bin: *bin, Search: searchOptions(),
-		Data: *data, Mixes: append([]string{}, splitList(*mixes)...),
+		Data: *data, Mixes: append([]string{}, splitList(*mixes)...), CacheSize: *cacheSize,
 	}, stdout, stderr)
 }

@@ -15,7 +15,7 @@ import (
 func TestBenchCommand(t *testing.T) {
 	bin := buildBinary(t)
 	out, err := exec.Command(bin, "bench", "--corpus", "../../seeds", "--duration", "500ms",
-		"--rate", "40", "--concurrency", "2", "--rounds", "1", "--json").Output()
+		"--rate", "40", "--concurrency", "2", "--rounds", "1", "--cache-size", "1MiB", "--json").Output()
 	if err != nil {
 		t.Fatalf("vigie bench: %v", err)
 	}
@@ -35,6 +35,14 @@ func TestBenchCommand(t *testing.T) {
 	if r.Suggest == nil && r.SuggestNote == "" {
 		t.Error("suggest neither measured nor explained")
 	}
+	if r.CacheSize != "1MiB" {
+		t.Errorf("cache size %q, want the 1MiB passed", r.CacheSize)
+	}
+	for _, m := range r.Mixes {
+		if m.CacheHits+m.CacheMisses == 0 {
+			t.Errorf("mix %s: no cache counts read from the server's /metrics", m.Name)
+		}
+	}
 	if runtime.GOOS == "linux" && (r.IndexPeak <= 0 || r.Serve.RSS <= 0) {
 		t.Errorf("RSS missing: index %d, serve %+v", r.IndexPeak, r.Serve)
 	}
@@ -47,6 +55,7 @@ func TestBenchRejectsBadFlags(t *testing.T) {
 		{"bench", "--corpus", "x", "--fraction", "1.5"},
 		{"bench", "--corpus", "x", "--rate", "0"},
 		{"bench", "--corpus", "x", "stray"},
+		{"bench", "--corpus", "x", "--cache-size", "-1"},
 	} {
 		var stdout, stderr strings.Builder
 		if code := run(args, &stdout, &stderr); code != 2 {

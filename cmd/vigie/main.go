@@ -46,7 +46,7 @@ Usage:
 Environment: VIGIE_ADDR, VIGIE_DATA, VIGIE_SEEDS set the defaults of --addr, --data, --seeds;
 VIGIE_GAZETTEER and VIGIE_GAZETTEER_MODE those of --gazetteer and --gazetteer-mode (index, serve);
 serve also reads VIGIE_LOG_FORMAT, VIGIE_LOG_LEVEL, VIGIE_LOG_QUERIES, VIGIE_CORS_ORIGINS,
-VIGIE_RATE_LIMIT, VIGIE_TRUSTED_PROXIES and VIGIE_DRAIN_DELAY.
+VIGIE_RATE_LIMIT, VIGIE_TRUSTED_PROXIES, VIGIE_DRAIN_DELAY and VIGIE_CACHE_SIZE.
 Run "vigie COMMAND --help" for a command's flags.
 `
 

@@ -44,6 +44,8 @@ type serveConfig struct {
 	gazetteer *entity.Gazetteer
 	api       api.Options
 	limits    search.Limits
+	// cacheBytes bounds the result cache (--cache-size); 0: off.
+	cacheBytes int64
 }
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -75,6 +77,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	metricsAddr := fs.String("metrics-addr", env("VIGIE_METRICS_ADDR", ""), "serve /metrics on this address HOST:PORT only, not on --addr; empty: on --addr (env VIGIE_METRICS_ADDR)")
 	gazFile := fs.String("gazetteer", env("VIGIE_GAZETTEER", ""), "your gazetteer (YAML) for the builds serve starts: the first one and admin reindexes (env VIGIE_GAZETTEER); searches use the one stored with the live generation")
 	gazMode := fs.String("gazetteer-mode", env("VIGIE_GAZETTEER_MODE", "merge"), "merge: add your entities to the embedded ones (same id: yours wins); replace: yours alone (env VIGIE_GAZETTEER_MODE)")
+	cacheSize := cacheSizeFlag(ev.size("VIGIE_CACHE_SIZE", search.DefaultCacheBytes))
+	fs.Var(&cacheSize, "cache-size", "memory bound of the search result cache, e.g. 64MiB; 0: no cache (env VIGIE_CACHE_SIZE)")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -94,7 +98,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	cfg := serveConfig{gazetteer: gaz,
+	cfg := serveConfig{gazetteer: gaz, cacheBytes: int64(cacheSize),
 		seeds: *seeds, data: *data, from: *from, drain: *drain, drainDelay: *drainDelay, reloadEvery: *reloadEvery,
 		api: api.Options{
 			Logger: log, SearchTimeout: *searchTimeout, LogQueries: *logQueries, MaxBodyBytes: *maxBody,
@@ -189,6 +193,7 @@ func serve(ctx context.Context, ln net.Listener, cfg serveConfig, stdout io.Writ
 	opts := searchOptions()
 	opts.BackgroundVocabulary = true // answer the first search at once
 	opts.Limits = cfg.limits
+	opts.CacheBytes = cfg.cacheBytes
 	// stopSwaps stops whatever swaps generations in, so that the searcher
 	// can be closed.
 	var stopSwaps func()
@@ -355,6 +360,38 @@ func (e *envReader) int(name string, def int) int {
 		return def
 	}
 	return n
+}
+
+// size reads a byte count such as 64MiB; 0 is allowed.
+func (e *envReader) size(name string, def int64) int64 {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	var f cacheSizeFlag
+	if err := f.Set(v); err != nil {
+		e.errs = append(e.errs, fmt.Errorf("%s=%q: want a size such as 64MiB, or 0", name, v))
+		return def
+	}
+	return int64(f)
+}
+
+// cacheSizeFlag is a sizeFlag that may be 0 (off).
+type cacheSizeFlag int64
+
+func (s *cacheSizeFlag) String() string { return strconv.FormatInt(int64(*s), 10) }
+
+func (s *cacheSizeFlag) Set(v string) error {
+	if strings.TrimSpace(v) == "0" {
+		*s = 0
+		return nil
+	}
+	n, err := parseSize(v)
+	if err != nil {
+		return fmt.Errorf("size %q: want a size such as 64MiB, or 0 (no cache)", v)
+	}
+	*s = cacheSizeFlag(n)
+	return nil
 }
 
 func (e *envReader) duration(name string, def time.Duration) time.Duration {

@@ -186,6 +186,8 @@ func TestServeFlagErrors(t *testing.T) {
 		{"--max-window", "50"},
 		{"--log-format", "xml"},
 		{"--shutdown-timeout", "0s"},
+		{"--cache-size", "-1"},
+		{"--cache-size", "lots"},
 	} {
 		var stderr bytes.Buffer
 		err := cmdServe(context.Background(), append(args, "--addr", "127.0.0.1:0"), io.Discard, &stderr)
@@ -196,5 +198,32 @@ func TestServeFlagErrors(t *testing.T) {
 	t.Setenv("VIGIE_RATE_LIMIT", "lots")
 	if err := cmdServe(context.Background(), []string{"--addr", "127.0.0.1:0"}, io.Discard, io.Discard); err == nil || !strings.Contains(err.Error(), "VIGIE_RATE_LIMIT") {
 		t.Errorf("bad VIGIE_RATE_LIMIT: %v", err)
+	}
+	t.Setenv("VIGIE_RATE_LIMIT", "")
+	t.Setenv("VIGIE_CACHE_SIZE", "big")
+	if err := cmdServe(context.Background(), []string{"--addr", "127.0.0.1:0"}, io.Discard, io.Discard); err == nil || !strings.Contains(err.Error(), "VIGIE_CACHE_SIZE") {
+		t.Errorf("bad VIGIE_CACHE_SIZE: %v", err)
+	}
+}
+
+func TestCacheSizeFlag(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want int64
+		bad  bool
+	}{
+		{in: "0", want: 0},
+		{in: "64MiB", want: 64 << 20},
+		{in: "1g", want: 1 << 30},
+		{in: "500000", want: 500000},
+		{in: "-1", bad: true},
+		{in: "", bad: true},
+		{in: "lots", bad: true},
+	} {
+		var f cacheSizeFlag
+		err := f.Set(tt.in)
+		if (err != nil) != tt.bad || !tt.bad && int64(f) != tt.want {
+			t.Errorf("--cache-size %q: %d, %v; want %d (error %v)", tt.in, f, err, tt.want, tt.bad)
+		}
 	}
 }

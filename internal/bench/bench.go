@@ -63,6 +63,9 @@ type Report struct {
 	// Mixes are the closed loops over the mixes drawn from the corpus
 	// (section headings, broad words and pairs), in the order run.
 	Mixes []MixReport `json:"mixes,omitempty"`
+	// CacheSize is the server's --cache-size (Options.CacheSize); empty:
+	// serve's default.
+	CacheSize string `json:"cache_size,omitempty"`
 }
 
 // MixReport is a closed loop over one mix drawn from the corpus.
@@ -72,6 +75,10 @@ type MixReport struct {
 	Closed  loadgen.Report `json:"closed_loop"`
 	CPU     benchCPU       `json:"cpu"`
 	Load    string         `json:"load_after"`
+	// CacheHits and CacheMisses are the server's result-cache counts
+	// during the loop (its /metrics), zero when the cache is off.
+	CacheHits   uint64 `json:"cache_hits"`
+	CacheMisses uint64 `json:"cache_misses"`
 }
 
 // corpusMixes are the mixes drawn from the corpus (issue 12's): distinct
@@ -173,6 +180,9 @@ type Options struct {
 	// (headings-2k, headings-30k, broad-5k); nil runs them all, an empty
 	// list none.
 	Mixes []string
+	// CacheSize is passed to the server as --cache-size (such as 0, to
+	// measure without the result cache); empty: serve's default.
+	CacheSize string
 }
 
 // Run indexes the corpus in a temporary folder, serves it in a child
@@ -195,7 +205,7 @@ func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 	} else {
 		defer os.RemoveAll(work)
 	}
-	rep := &Report{Corpus: o.Corpus, Fraction: o.Fraction, LoadBefore: benchLoadAvg(),
+	rep := &Report{Corpus: o.Corpus, Fraction: o.Fraction, LoadBefore: benchLoadAvg(), CacheSize: o.CacheSize,
 		Machine: benchHost{CPUs: runtime.NumCPU(), MemTotal: benchMemTotal(), GoOS: runtime.GOOS, GoArch: runtime.GOARCH}}
 
 	// 1. The corpus, or a deterministic subset of it.
@@ -249,7 +259,11 @@ func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 	progress("indexed %d documents, %d passages in %.1fs", rep.Documents, rep.Passages, rep.IndexTime)
 
 	// 3. Serve the existing index in a child process: time to first search.
-	srv, base, firstSearch, err := benchServe(ctx, o.Bin, seeds, data)
+	var serveArgs []string
+	if o.CacheSize != "" {
+		serveArgs = append(serveArgs, "--cache-size", o.CacheSize)
+	}
+	srv, base, firstSearch, err := benchServe(ctx, o.Bin, seeds, data, serveArgs...)
 	if err != nil {
 		return err
 	}
@@ -309,7 +323,8 @@ func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 	}
 
 	// 9. The mixes drawn from the corpus, closed loop, one after the
-	// other: so many distinct queries that no cache can serve them.
+	// other: so many distinct queries that a cache serves few of them
+	// (the loop goes round a mix when it is done: the hit rate is shown).
 	for _, m := range corpusMixes {
 		if o.Mixes != nil && !slices.Contains(o.Mixes, m.name) {
 			continue
@@ -327,6 +342,7 @@ func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 		}
 		progress("closed loop, mix %s (%d distinct queries): %d clients for %s", m.name, len(qs), o.Concurrency, o.Duration)
 		cpu := startCPU(srv.cmd.Process.Pid)
+		hits0, misses0 := benchCacheCounts(ctx, client, base)
 		mr := MixReport{Name: m.name, Queries: len(qs)}
 		mr.Closed, err = loadgen.RunClosed(ctx, loadgen.Closed{Concurrency: o.Concurrency, Duration: o.Duration, MaxRequests: o.MaxRequests},
 			func(ctx context.Context, i int) error { return get(ctx, murls[i%len(murls)]) })
@@ -334,6 +350,8 @@ func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 			return err
 		}
 		mr.CPU, mr.Load = cpu.per(mr.Closed.Requests), benchLoadAvg()
+		hits1, misses1 := benchCacheCounts(ctx, client, base)
+		mr.CacheHits, mr.CacheMisses = hits1-hits0, misses1-misses0
 		rep.Mixes = append(rep.Mixes, mr)
 	}
 
@@ -349,6 +367,38 @@ func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 	}
 	benchPrint(stdout, rep)
 	return nil
+}
+
+// benchCacheCounts reads the server's result-cache hits and misses from
+// its /metrics (zero when they cannot be read).
+func benchCacheCounts(ctx context.Context, c *http.Client, base string) (hits, misses uint64) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/metrics", nil)
+	if err != nil {
+		return 0, 0
+	}
+	res, err := c.Do(req)
+	if err != nil {
+		return 0, 0
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil || res.StatusCode != http.StatusOK {
+		return 0, 0
+	}
+	return metricValue(string(b), "vigie_search_cache_hits_total"), metricValue(string(b), "vigie_search_cache_misses_total")
+}
+
+// metricValue reads an unlabelled series of the Prometheus text format.
+func metricValue(text, name string) uint64 {
+	for line := range strings.Lines(text) {
+		if v, ok := strings.CutPrefix(line, name+" "); ok {
+			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			if err == nil && f >= 0 {
+				return uint64(f)
+			}
+		}
+	}
+	return 0
 }
 
 // fetch GETs u and reads the whole body; a status other than 200 is an
@@ -483,7 +533,7 @@ func (s *benchServer) stop() {
 
 // startServe starts `vigie serve` over data on a free loopback port and
 // returns once it answers a search, with the time that took.
-func benchServe(ctx context.Context, bin, seeds, data string) (*benchServer, string, time.Duration, error) {
+func benchServe(ctx context.Context, bin, seeds, data string, extra ...string) (*benchServer, string, time.Duration, error) {
 	// Pick a free port: the kernel chooses, we release it for the child.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -493,7 +543,7 @@ func benchServe(ctx context.Context, bin, seeds, data string) (*benchServer, str
 	ln.Close()
 	base := "http://" + addr
 	began := time.Now()
-	cmd := exec.Command(bin, "serve", "--addr", addr, "--seeds", seeds, "--data", data, "--log-level", "warn")
+	cmd := exec.Command(bin, append([]string{"serve", "--addr", addr, "--seeds", seeds, "--data", data, "--log-level", "warn"}, extra...)...)
 	cmd.Stderr = os.Stderr
 	cmd.SysProcAttr = childAttrs()
 	if err := cmd.Start(); err != nil {
@@ -692,16 +742,21 @@ func benchPrint(w io.Writer, r *Report) {
 		row("suggest", r.SuggestNote)
 	}
 	row("serve RSS after load (peak)", fmt.Sprintf("%s (%s)", benchMiB(r.Serve.RSS), benchMiB(r.Serve.Peak)))
+	cache := r.CacheSize
+	if cache == "" {
+		cache = "serve's default"
+	}
+	row("result cache (--cache-size)", cache)
 	tw.Flush()
 	if len(r.Mixes) > 0 {
 		fmt.Fprintf(w, "\nMixes drawn from the corpus, closed loop, %d clients, side by side:\n", r.Closed.Concurrency)
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		row("mix", "distinct queries", "searches/s", "p50", "p99", "max", "errors", "server CPU a search", "load after")
+		row("mix", "distinct queries", "searches/s", "p50", "p99", "max", "errors", "server CPU a search", "cache hits", "load after")
 		for _, m := range r.Mixes {
 			l := m.Closed.Latency
 			row(m.Name, strconv.Itoa(m.Queries), fmt.Sprintf("%.0f", m.Closed.Throughput), fmt.Sprintf("%.1f ms", benchMS(l.P50)),
 				fmt.Sprintf("%.1f ms", benchMS(l.P99)), fmt.Sprintf("%.1f ms", benchMS(l.Max)), strconv.Itoa(m.Closed.Errors),
-				fmt.Sprintf("%.2f ms", m.CPU.ServerMS), m.Load)
+				fmt.Sprintf("%.2f ms", m.CPU.ServerMS), benchHitRate(m.CacheHits, m.CacheMisses), m.Load)
 		}
 		tw.Flush()
 	}
@@ -721,6 +776,15 @@ func benchPrint(w io.Writer, r *Report) {
 	if r.Closed.FirstError != "" || r.Open.FirstError != "" {
 		fmt.Fprintf(w, "\nFirst errors: closed %q, open %q\n", r.Closed.FirstError, r.Open.FirstError)
 	}
+}
+
+// benchHitRate is the share of searches answered from the cache, or
+// "off" when it answered nothing and computed nothing.
+func benchHitRate(hits, misses uint64) string {
+	if hits+misses == 0 {
+		return "off"
+	}
+	return fmt.Sprintf("%.0f%%", 100*float64(hits)/float64(hits+misses))
 }
 
 func benchQueries(o benchOverhead) int {

@@ -73,3 +73,23 @@ func mixQuery(t *testing.T, line string) loadgen.Query {
 	}
 	return m.Searches[0]
 }
+
+func TestMetricValue(t *testing.T) {
+	text := "# HELP vigie_search_cache_hits_total x\n# TYPE vigie_search_cache_hits_total counter\n" +
+		"vigie_search_cache_hits_total 1.2345e+06\nvigie_search_cache_hits_total_other 3\n" +
+		"vigie_search_cache_misses_total{x=\"y\"} 9\nvigie_search_cache_misses_total 42\n"
+	for _, tt := range []struct {
+		name string
+		want uint64
+	}{{"vigie_search_cache_hits_total", 1234500}, {"vigie_search_cache_misses_total", 42}, {"absent", 0}} {
+		if got := metricValue(text, tt.name); got != tt.want {
+			t.Errorf("%s = %d, want %d", tt.name, got, tt.want)
+		}
+	}
+	if got := benchHitRate(0, 0); got != "off" {
+		t.Errorf("hit rate with no counts: %q", got)
+	}
+	if got := benchHitRate(1, 3); got != "25%" {
+		t.Errorf("hit rate 1/4: %q", got)
+	}
+}
