@@ -79,6 +79,9 @@ type MixReport struct {
 	// during the loop (its /metrics), zero when the cache is off.
 	CacheHits   uint64 `json:"cache_hits"`
 	CacheMisses uint64 `json:"cache_misses"`
+	// CacheEntries and CacheBytes are what the cache holds after the loop.
+	CacheEntries uint64 `json:"cache_entries"`
+	CacheBytes   uint64 `json:"cache_bytes"`
 }
 
 // corpusMixes are the mixes drawn from the corpus (issue 12's): distinct
@@ -342,7 +345,7 @@ func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 		}
 		progress("closed loop, mix %s (%d distinct queries): %d clients for %s", m.name, len(qs), o.Concurrency, o.Duration)
 		cpu := startCPU(srv.cmd.Process.Pid)
-		hits0, misses0 := benchCacheCounts(ctx, client, base)
+		hits0, misses0, _, _ := benchCacheCounts(ctx, client, base)
 		mr := MixReport{Name: m.name, Queries: len(qs)}
 		mr.Closed, err = loadgen.RunClosed(ctx, loadgen.Closed{Concurrency: o.Concurrency, Duration: o.Duration, MaxRequests: o.MaxRequests},
 			func(ctx context.Context, i int) error { return get(ctx, murls[i%len(murls)]) })
@@ -350,7 +353,8 @@ func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 			return err
 		}
 		mr.CPU, mr.Load = cpu.per(mr.Closed.Requests), benchLoadAvg()
-		hits1, misses1 := benchCacheCounts(ctx, client, base)
+		hits1, misses1, entries, bytes := benchCacheCounts(ctx, client, base)
+		mr.CacheEntries, mr.CacheBytes = entries, bytes
 		mr.CacheHits, mr.CacheMisses = hits1-hits0, misses1-misses0
 		rep.Mixes = append(rep.Mixes, mr)
 	}
@@ -369,23 +373,25 @@ func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// benchCacheCounts reads the server's result-cache hits and misses from
-// its /metrics (zero when they cannot be read).
-func benchCacheCounts(ctx context.Context, c *http.Client, base string) (hits, misses uint64) {
+// benchCacheCounts reads the server's result-cache figures from its
+// /metrics (zero when they cannot be read).
+func benchCacheCounts(ctx context.Context, c *http.Client, base string) (hits, misses, entries, bytes uint64) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/metrics", nil)
 	if err != nil {
-		return 0, 0
+		return
 	}
 	res, err := c.Do(req)
 	if err != nil {
-		return 0, 0
+		return
 	}
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
 	if err != nil || res.StatusCode != http.StatusOK {
-		return 0, 0
+		return
 	}
-	return metricValue(string(b), "vigie_search_cache_hits_total"), metricValue(string(b), "vigie_search_cache_misses_total")
+	t := string(b)
+	return metricValue(t, "vigie_search_cache_hits_total"), metricValue(t, "vigie_search_cache_misses_total"),
+		metricValue(t, "vigie_search_cache_entries"), metricValue(t, "vigie_search_cache_bytes")
 }
 
 // metricValue reads an unlabelled series of the Prometheus text format.
@@ -756,7 +762,7 @@ func benchPrint(w io.Writer, r *Report) {
 			l := m.Closed.Latency
 			row(m.Name, strconv.Itoa(m.Queries), fmt.Sprintf("%.0f", m.Closed.Throughput), fmt.Sprintf("%.1f ms", benchMS(l.P50)),
 				fmt.Sprintf("%.1f ms", benchMS(l.P99)), fmt.Sprintf("%.1f ms", benchMS(l.Max)), strconv.Itoa(m.Closed.Errors),
-				fmt.Sprintf("%.2f ms", m.CPU.ServerMS), benchHitRate(m.CacheHits, m.CacheMisses), m.Load)
+				fmt.Sprintf("%.2f ms", m.CPU.ServerMS), benchHitRate(m.CacheHits, m.CacheMisses, m.CacheEntries, m.CacheBytes), m.Load)
 		}
 		tw.Flush()
 	}
@@ -778,13 +784,13 @@ func benchPrint(w io.Writer, r *Report) {
 	}
 }
 
-// benchHitRate is the share of searches answered from the cache, or
-// "off" when it answered nothing and computed nothing.
-func benchHitRate(hits, misses uint64) string {
+// benchHitRate is the share of searches answered from the cache, with
+// what it holds, or "off" when it answered nothing and computed nothing.
+func benchHitRate(hits, misses, entries, bytes uint64) string {
 	if hits+misses == 0 {
 		return "off"
 	}
-	return fmt.Sprintf("%.0f%%", 100*float64(hits)/float64(hits+misses))
+	return fmt.Sprintf("%.0f%% (%d kept, %s)", 100*float64(hits)/float64(hits+misses), entries, benchMiB(int64(bytes)))
 }
 
 func benchQueries(o benchOverhead) int {

@@ -86,10 +86,10 @@ func TestMetricValue(t *testing.T) {
 			t.Errorf("%s = %d, want %d", tt.name, got, tt.want)
 		}
 	}
-	if got := benchHitRate(0, 0); got != "off" {
+	if got := benchHitRate(0, 0, 0, 0); got != "off" {
 		t.Errorf("hit rate with no counts: %q", got)
 	}
-	if got := benchHitRate(1, 3); got != "25%" {
+	if got := benchHitRate(1, 3, 2, 3<<20); got != "25% (2 kept, 3.0 MiB)" {
 		t.Errorf("hit rate 1/4: %q", got)
 	}
 }
