@@ -109,8 +109,7 @@ func fakeResult(n int) *Result {
 
 func TestResultCacheLRU(t *testing.T) {
 	var counters cacheCounters
-	overhead := resultSize("k0", fakeResult(0))
-	c := newResultCache(4*(overhead+1000), &counters) // room for four results of 1000 bytes
+	c := newResultCache(4*resultSize("k0", fakeResult(1000))+10, &counters) // room for four results of 1000 bytes
 	put := func(key string, n int) {
 		t.Helper()
 		if res, wait := c.lookup(key); res != nil || wait != nil {

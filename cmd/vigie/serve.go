@@ -78,7 +78,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	gazFile := fs.String("gazetteer", env("VIGIE_GAZETTEER", ""), "your gazetteer (YAML) for the builds serve starts: the first one and admin reindexes (env VIGIE_GAZETTEER); searches use the one stored with the live generation")
 	gazMode := fs.String("gazetteer-mode", env("VIGIE_GAZETTEER_MODE", "merge"), "merge: add your entities to the embedded ones (same id: yours wins); replace: yours alone (env VIGIE_GAZETTEER_MODE)")
 	cacheSize := cacheSizeFlag(ev.size("VIGIE_CACHE_SIZE", search.DefaultCacheBytes))
-	fs.Var(&cacheSize, "cache-size", "memory bound of the search result cache, e.g. 64MiB; 0: no cache (env VIGIE_CACHE_SIZE)")
+	fs.Var(&cacheSize, "cache-size", "memory bound of the search result cache, e.g. 32MiB; 0: no cache (env VIGIE_CACHE_SIZE)")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
