@@ -33,6 +33,26 @@ type plan struct {
 type variant struct {
 	word  string
 	boost float64
+	// entity is the gazetteer entity the word names, if any: a misspelt
+	// acronym ("NATTO") then also finds the passages tagged with the
+	// entity in either language ("OTAN").
+	entity string
+}
+
+// entities lists the gazetteer entities p matches: those its terms name
+// and those of its variants.
+func (p plan) entities() map[string]bool {
+	ids := entityIDs(p.q)
+	for _, words := range p.variants {
+		for _, vs := range words {
+			for _, v := range vs {
+				if v.entity != "" {
+					ids[v.entity] = true
+				}
+			}
+		}
+	}
+	return ids
 }
 
 // textQuery builds the bleve query for the terms of p, or nil when it has
@@ -44,6 +64,7 @@ func textQuery(p plan, anyGroup bool) query.Query {
 		return nil
 	}
 	var perLang []query.Query
+	tagged := len(p.entities()) > 0
 	for _, lg := range lang.Languages {
 		lq := bleve.NewBooleanQuery()
 		var clauses []query.Query
@@ -114,14 +135,24 @@ func textQuery(p plan, anyGroup bool) query.Query {
 			}
 			lq.SetMinShould(float64(need))
 		}
-		if n == 0 || hasEntity(q) {
+		if n == 0 || tagged {
 			// The analysed fields hold one language's passages each;
 			// match all and entity tags do not.
 			lf := bleve.NewTermQuery(lg)
 			lf.SetField(indexer.FieldLang)
 			lq.AddFilter(lf)
 		}
-		perLang = append(perLang, lq)
+		var branch query.Query = lq
+		if !anyGroup && (p.src == "" || p.src == lg) {
+			// The query's words in a row in a section heading: the
+			// section the reader names ("income tax deduction for
+			// charitable donations") before those that only hold the
+			// words somewhere in their text.
+			if ph := headingPhrase(q, lg, mult); ph != nil {
+				branch = withBonus(lq, ph)
+			}
+		}
+		perLang = append(perLang, branch)
 	}
 	switch len(perLang) {
 	case 0:
@@ -162,7 +193,7 @@ func (p plan) groupQuery(g []Term, lg string, mult float64) query.Query {
 			continue
 		}
 		for _, v := range p.variants[lg][strings.ToLower(t.Text)] {
-			if c := termQuery(Term{Text: v.word}, lg, v.boost*mult); c != nil {
+			if c := termQuery(Term{Text: v.word, Entity: v.entity}, lg, v.boost*mult); c != nil {
 				alts = append(alts, c)
 			}
 		}
@@ -242,16 +273,48 @@ func withBonus(q query.Query, bonus ...query.Query) query.Query {
 	return b
 }
 
-// hasEntity reports whether a query names a gazetteer entity.
-func hasEntity(q Query) bool {
+// headingPhrase matches, in the section headings of lang, the longest run
+// of consecutive plain words of q (at least two that mean something in
+// lang) as a phrase, weighed boostHeadingPhrase × mult; nil when q has no
+// such run. It is a bonus over the query's own matches (withBonus), never
+// walked on its own.
+func headingPhrase(q Query, lg string, mult float64) query.Query {
+	analyzer := lang.AnalyzerFor(lg)
+	var best, run []string
+	bestTerms, runTerms := 0, 0
+	flush := func() {
+		if runTerms > bestTerms {
+			best, bestTerms = run, runTerms
+		}
+		run, runTerms = nil, 0
+	}
 	for _, g := range q.Groups {
-		for _, t := range g {
-			if t.Entity != "" {
-				return true
+		if len(g) != 1 || g[0].Phrase || g[0].Prefix || g[0].Entity != "" {
+			flush()
+			continue
+		}
+		w := g[0].Text
+		if lg != lang.French {
+			if s := lang.StripElision(w); s != "" {
+				w = s
 			}
 		}
+		n := len(lang.Terms(analyzer, w))
+		if n == 0 && runTerms == 0 {
+			continue // a run does not start with a stop word
+		}
+		run = append(run, w)
+		runTerms += n
 	}
-	return false
+	flush()
+	if bestTerms < 2 {
+		return nil
+	}
+	ph := bleve.NewMatchPhraseQuery(strings.Join(best, " "))
+	ph.SetField(indexer.LangField(indexer.FieldHeading, lg))
+	ph.Analyzer = analyzer
+	ph.SetBoost(boostHeadingPhrase * mult)
+	return ph
 }
 
 // termQuery matches one term in the title, heading and text of passages

@@ -105,3 +105,38 @@ func entityIDs(q Query) map[string]bool {
 	}
 	return ids
 }
+
+// acronymEntities gives the close words of fuzzy variants (fuzzyVariants)
+// that name a gazetteer entity their entity, in every language: a
+// misspelt acronym ("NATTO", "ANSII") then finds the passages tagged with
+// the entity, in the other language's form too ("OTAN"), as the acronym
+// typed right would. Only words typed in capitals or unknown to both
+// languages are taken for acronyms: a rare lower-case word close to an
+// acronym is more likely a word of its own.
+func acronymEntities(fv map[string]map[string][]variant, q Query, g *entity.Gazetteer, known func(string) bool) {
+	if g == nil {
+		return
+	}
+	for _, w := range fuzzyWords(q) {
+		if strings.ContainsFunc(w, unicode.IsLower) && known(w) {
+			continue
+		}
+		k := strings.ToLower(w)
+		var found []variant
+		for _, lg := range lang.Languages {
+			for i, v := range fv[lg][k] {
+				id, ok := g.Lookup(v.word)
+				if !ok {
+					continue
+				}
+				fv[lg][k][i].entity = id
+				found = append(found, fv[lg][k][i])
+			}
+		}
+		for _, e := range found {
+			for _, lg := range lang.Languages {
+				addVariant(fv, lg, w, e)
+			}
+		}
+	}
+}

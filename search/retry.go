@@ -46,6 +46,7 @@ func (s *View) retrieve(ctx context.Context, q Query, r Request, after *cursor) 
 	suggestion := ""
 	if res.Total < fuzzyBelow && v != nil {
 		if fv := v.fuzzyVariants(q); len(fv) > 0 {
+			acronymEntities(fv, q, s.sn.gaz, func(w string) bool { _, df := v.rare(w); return df > 0 })
 			fp := p
 			fp.variants = mergeVariants(p.variants, fv)
 			fres, err := s.run(ctx, fp, r, false, nil)

@@ -600,6 +600,9 @@ func (s *View) search(ctx context.Context, r Request) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
+		if res.Hits == nil {
+			res.Hits = []Hit{} // "hits": [] in JSON, not null
+		}
 		res.TookMS = float64(time.Since(began).Microseconds()) / 1000
 		return res, nil
 	}
@@ -614,6 +617,9 @@ func (s *View) search(ctx context.Context, r Request) (*Result, error) {
 	res, err := s.retrieve(ctx, q, r, after)
 	if err != nil {
 		return nil, err
+	}
+	if res.Hits == nil {
+		res.Hits = []Hit{} // "hits": [] in JSON, not null
 	}
 	res.TookMS = float64(time.Since(began).Microseconds()) / 1000
 	return res, nil
@@ -770,7 +776,7 @@ func (s *View) finish(ctx context.Context, p plan, text query.Query, r Request, 
 			out.Facets[name] = s.facetValues(name, fc.result(name), r.UI)
 		}
 	}
-	entities := entityIDs(p.q)
+	entities := p.entities()
 	var qm queryMarks
 	if len(page) > 0 {
 		qm = collectMarks(text)

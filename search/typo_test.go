@@ -182,3 +182,34 @@ func TestTwins(t *testing.T) {
 		}
 	}
 }
+
+// TestMisspeltAcronymAcrossLanguages: a misspelt acronym is corrected to
+// the gazetteer entity its close word names, so it finds the other
+// language's form as the acronym typed right does: "NATTO" finds the
+// French passages on the OTAN, the OTAN marked in whatever form they name
+// it.
+func TestMisspeltAcronymAcrossLanguages(t *testing.T) {
+	s := seedsSearcher(t)
+	ctx := context.Background()
+	for _, q := range []string{"NATTO", "NATO"} {
+		t.Run(q, func(t *testing.T) {
+			res, err := s.Search(ctx, search.Request{Query: q, Size: 20, Group: search.GroupNone})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if (q == "NATTO") != res.Fuzzy {
+				t.Errorf("fuzzy %v", res.Fuzzy)
+			}
+			langs := map[string]bool{}
+			for _, h := range res.Hits {
+				langs[h.Lang] = true
+				if h.Lang == "fr" && !strings.Contains(h.Highlight, "<mark>") {
+					t.Errorf("French hit %s: the OTAN not marked in %q", h.ID, h.Highlight)
+				}
+			}
+			if !langs["en"] || !langs["fr"] {
+				t.Errorf("hits in %v, want English (NATO) and French (OTAN)", langs)
+			}
+		})
+	}
+}

@@ -10,6 +10,11 @@ const (
 	boostText    = 1.0
 	boostHeading = 2.0
 	boostTitle   = 1.5
+	// boostHeadingPhrase weighs the query's words in a row in a section
+	// heading (headingPhrase), over their matches one by one: known-item
+	// MRR@10 0.859 → 0.870 in the same language, 0.748 → 0.765 across
+	// (docs/relevance.md).
+	boostHeadingPhrase = 2.0
 )
 
 // Expansion weights: what the query did not say in so many words weighs

@@ -1,0 +1,95 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/vigie/vigie/lang"
+)
+
+func TestHeadingPhrase(t *testing.T) {
+	tests := []struct {
+		q    string
+		lg   string
+		want string // the phrase matched, "" for none
+	}{
+		{q: "income tax deduction for charitable donations", lg: lang.English, want: "income tax deduction for charitable donations"},
+		// The longest run of plain words: a quoted phrase or a prefix
+		// breaks it.
+		{q: `tax "capital gains" deduction for charitable donations`, lg: lang.English, want: "deduction for charitable donations"},
+		{q: "cyber* defence strategy", lg: lang.English, want: "defence strategy"},
+		// One word is no phrase, nor is a stop word before it.
+		{q: "the deduction", lg: lang.English},
+		{q: "donations", lg: lang.English},
+		// A French elision is matched without it in English.
+		{q: "l'ANSSI cyber", lg: lang.English, want: "ANSSI cyber"},
+		{q: "l'ANSSI cyber", lg: lang.French, want: "l'ANSSI cyber"},
+		// OR groups are not words in a row.
+		{q: "tax OR duty deduction", lg: lang.English},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q+"/"+tt.lg, func(t *testing.T) {
+			got := headingPhrase(Parse(tt.q), tt.lg, 1)
+			if tt.want == "" {
+				if got != nil {
+					t.Fatalf("got %#v, want none", got)
+				}
+				return
+			}
+			ph, ok := got.(*query.MatchPhraseQuery)
+			if !ok {
+				t.Fatalf("got %#v, want a phrase", got)
+			}
+			if ph.MatchPhrase != tt.want || ph.FieldVal != "heading_"+tt.lg {
+				t.Errorf("phrase %q on %s, want %q on heading_%s", ph.MatchPhrase, ph.FieldVal, tt.want, tt.lg)
+			}
+		})
+	}
+}
+
+// TestHeadingPhraseRanksTheHeadingAskedFor: the section whose heading holds
+// the query's words in a row ranks above shorter headings that hold them
+// apart, whose text repeats them too (without the bonus, BM25 prefers
+// those).
+func TestHeadingPhraseRanksTheHeadingAskedFor(t *testing.T) {
+	dir := t.TempDir()
+	docs := map[string]string{
+		"asked.md": "# Income Tax Act\n\n## Deduction for charitable donations made by individuals, trusts and partnerships in a taxation year\n\n" +
+			"An amount given to a registered charity may be deducted under this section.\n",
+	}
+	fillers := []string{
+		"## Donations: rules on the charitable deduction\n\nThe deduction applies to donations; charitable donations follow the deduction rules.\n",
+		"## Charitable organisations, deduction and donations\n\nA charitable body keeps records of donations and of each deduction claimed.\n",
+		"## Deduction, donations, charitable status\n\nDonations to a charitable trust and the deduction allowed.\n",
+	}
+	for i, f := range fillers {
+		docs["filler"+string(rune('a'+i))+".md"] = "# Other Act\n\n" + f
+	}
+	for i := range 20 { // the words are rare, as in a real corpus
+		docs[fmt.Sprintf("other%02d.md", i)] = fmt.Sprintf("# Fisheries Act %d\n\n## Licences for vessels %d\n\nA licence is issued for each fishing vessel.\n", i, i)
+	}
+	for name, body := range docs {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := openCorpus(t, dir)
+	res, err := s.Search(context.Background(), Request{Query: "deduction for charitable donations", Size: 10, Group: GroupNone})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) != 1+len(fillers) {
+		t.Fatalf("%d hits, want %d", len(res.Hits), 1+len(fillers))
+	}
+	if h := res.Hits[0]; h.DocID == "" || h.Title != "Income Tax Act" {
+		for _, h := range res.Hits {
+			t.Logf("%.3f %s: %s", h.Score, h.Title, h.Heading)
+		}
+		t.Errorf("top hit %q (%s), want the section of the Income Tax Act", h.Heading, h.Title)
+	}
+}
