@@ -6,6 +6,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"unicode"
 
 	"github.com/vigie/vigie/lang"
 	"github.com/vigie/vigie/search"
@@ -21,6 +22,11 @@ type KnownItem struct {
 	Doc     string // the Act in the query's language
 	TwinDoc string // the same Act in the other language
 	Section string // the section number
+	// Ties and TwinTies count the sections of the index in the query's
+	// language (in the other language) whose marginal note is the same
+	// as the section's (as its twin's), the section itself included: a
+	// search for the note cannot tell them apart.
+	Ties, TwinTies int
 }
 
 // reSection reads a law section heading: number, then marginal note.
@@ -37,15 +43,14 @@ func KnownItems(ctx context.Context, s *search.Searcher, n int) ([]KnownItem, er
 		ids[d.ID] = true
 	}
 	var all []KnownItem
+	notes := map[string]int{}      // language + note key → sections
+	noteOf := map[string]string{} // document + section → note key
 	for _, d := range docs {
-		twin := twinDocID(d.ID)
-		if twin == "" || !ids[twin] {
-			continue
-		}
 		_, ps, err := s.Document(ctx, d.ID)
 		if err != nil {
 			return nil, fmt.Errorf("known items: %w", err)
 		}
+		twin := twinDocID(d.ID)
 		seen := map[string]bool{}
 		for _, p := range ps {
 			m := reSection.FindStringSubmatch(p.Heading)
@@ -53,8 +58,18 @@ func KnownItems(ctx context.Context, s *search.Searcher, n int) ([]KnownItem, er
 				continue
 			}
 			seen[m[1]] = true
-			all = append(all, KnownItem{Query: m[2], Lang: d.Lang, Doc: d.ID, TwinDoc: twin, Section: m[1]})
+			key := d.Lang + "\x00" + noteKey(m[2])
+			notes[key]++
+			noteOf[d.ID+"\x00"+m[1]] = key
+			if twin != "" && ids[twin] {
+				all = append(all, KnownItem{Query: m[2], Lang: d.Lang, Doc: d.ID, TwinDoc: twin, Section: m[1]})
+			}
 		}
+	}
+	for i := range all {
+		it := &all[i]
+		it.Ties = notes[noteOf[it.Doc+"\x00"+it.Section]]
+		it.TwinTies = max(1, notes[noteOf[it.TwinDoc+"\x00"+it.Section]])
 	}
 	if n <= 0 || len(all) <= n {
 		return all, nil
@@ -64,6 +79,29 @@ func KnownItems(ctx context.Context, s *search.Searcher, n int) ([]KnownItem, er
 		out = append(out, all[i*len(all)/n])
 	}
 	return out, nil
+}
+
+// noteKey is a marginal note as a search sees it: its words, lower case,
+// accents folded ("Definitions." and "definitions" are one note).
+func noteKey(note string) string {
+	words := strings.FieldsFunc(lang.Fold(strings.ToLower(note)), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+	return strings.Join(words, " ")
+}
+
+// tiedRR is the expected reciprocal rank of an answer tied with k-1 others
+// that a search cannot tell from it, all ranked first in a random order:
+// (1 + 1/2 + … + 1/k) / k.
+func tiedRR(k int) float64 {
+	if k < 1 {
+		return 0
+	}
+	h := 0.0
+	for i := 1; i <= k; i++ {
+		h += 1 / float64(i)
+	}
+	return h / float64(k)
 }
 
 // twinDocID returns the id of the other language's version of a document
@@ -95,13 +133,22 @@ type KnownItemReport struct {
 	CrossMRR, CrossSuccess map[string]float64
 	CrossN                 map[string]int
 	Cross                  float64 // MRR across languages, both directions
+	// The ceilings: the MRR of a ranking that puts the answer and the
+	// sections sharing its marginal note first, in a random order (the
+	// best a search for the note alone can expect).
+	SameCeiling  float64
+	CrossCeiling map[string]float64
+	CrossBoth    float64 // the ceiling across languages, both directions
 }
 
 // RunKnownItems searches every item twice: as is (the section must come
 // up) and restricted to the other language (its twin must come up).
 func RunKnownItems(ctx context.Context, s *search.Searcher, items []KnownItem) (*KnownItemReport, error) {
-	r := &KnownItemReport{CrossMRR: map[string]float64{}, CrossSuccess: map[string]float64{}, CrossN: map[string]int{}}
+	r := &KnownItemReport{CrossMRR: map[string]float64{}, CrossSuccess: map[string]float64{}, CrossN: map[string]int{}, CrossCeiling: map[string]float64{}}
 	for _, it := range items {
+		r.SameCeiling += tiedRR(max(1, it.Ties))
+		r.CrossCeiling[it.Lang] += tiedRR(max(1, it.TwinTies))
+		r.CrossBoth += tiedRR(max(1, it.TwinTies))
 		same, err := rankOf(ctx, s, it.Query, "", it.Doc, it.Section)
 		if err != nil {
 			return nil, err
@@ -131,8 +178,11 @@ func RunKnownItems(ctx context.Context, s *search.Searcher, items []KnownItem) (
 		r.SameMRR /= n
 		r.SameSuccess /= n
 		r.Cross /= n
+		r.SameCeiling /= n
+		r.CrossBoth /= n
 	}
 	for l, c := range r.CrossN {
+		r.CrossCeiling[l] /= float64(c)
 		r.CrossMRR[l] /= float64(c)
 		r.CrossSuccess[l] /= float64(c)
 	}
@@ -161,8 +211,8 @@ func rankOf(ctx context.Context, s *search.Searcher, q, lg, doc, num string) (in
 // WriteTable prints the known-item figures.
 func (r *KnownItemReport) WriteTable(w io.Writer) {
 	fmt.Fprintf(w, "known items: %d law sections (query: the marginal note)\n", r.N)
-	fmt.Fprintf(w, "%-24s %4s  %6s  %10s\n", "answer", "n", "MRR", "success@10")
-	fmt.Fprintf(w, "%-24s %4d  %6.3f  %10.3f\n", "section, same language", r.N, r.SameMRR, r.SameSuccess)
+	fmt.Fprintf(w, "%-24s %4s  %6s  %10s  %7s\n", "answer", "n", "MRR", "success@10", "ceiling")
+	fmt.Fprintf(w, "%-24s %4d  %6.3f  %10.3f  %7.3f\n", "section, same language", r.N, r.SameMRR, r.SameSuccess, r.SameCeiling)
 	for _, l := range []string{lang.English, lang.French} {
 		if r.CrossN[l] == 0 {
 			continue
@@ -171,7 +221,8 @@ func (r *KnownItemReport) WriteTable(w io.Writer) {
 		if l == lang.French {
 			name = "twin, fr query → en"
 		}
-		fmt.Fprintf(w, "%-24s %4d  %6.3f  %10.3f\n", name, r.CrossN[l], r.CrossMRR[l], r.CrossSuccess[l])
+		fmt.Fprintf(w, "%-24s %4d  %6.3f  %10.3f  %7.3f\n", name, r.CrossN[l], r.CrossMRR[l], r.CrossSuccess[l], r.CrossCeiling[l])
 	}
-	fmt.Fprintf(w, "%-24s %4d  %6.3f\n", "twin, both directions", r.N, r.Cross)
+	fmt.Fprintf(w, "%-24s %4d  %6.3f  %10s  %7.3f\n", "twin, both directions", r.N, r.Cross, "", r.CrossBoth)
+	fmt.Fprintln(w, "ceiling: the MRR if the answer and every section sharing its marginal note came first, in a random order")
 }
