@@ -705,7 +705,7 @@ func (s *View) run(ctx context.Context, p plan, r Request, anyGroup bool, after 
 	fusedAt := -1
 	switch {
 	case viaTwin != nil:
-		out, page, fusedAt, err = s.collectFused(ctx, p.q, main, viaTwin, text, r, fc, after)
+		out, page, fusedAt, err = s.collectFused(ctx, p, main, viaTwin, text, r, fc, after)
 	case byScore(order):
 		out, page, err = s.collectByScore(ctx, main, text, r, fc, after)
 	default:

@@ -118,3 +118,27 @@ func other(lg string) string {
 // matched as a phrase (and, weighed less, as words anywhere in the
 // passage).
 func isMultiWord(s string) bool { return len(strings.Fields(s)) > 1 }
+
+// translated reports whether the lexicon translated every group of p's
+// query into lg but the source language's stop words (and there is at
+// least one).
+func (p plan) translated(lg string) bool {
+	n := 0
+	for i, g := range p.q.Groups {
+		if isStopWord(g, p.src) {
+			continue
+		}
+		n++
+		covered := false
+		for _, sp := range p.spans[lg] {
+			if sp.from <= i && i < sp.to {
+				covered = true
+				break
+			}
+		}
+		if !covered {
+			return false
+		}
+	}
+	return n > 0
+}

@@ -108,3 +108,29 @@ func TestTextQueryEdgeCases(t *testing.T) {
 		}
 	}
 }
+
+func TestTwinWeight(t *testing.T) {
+	tests := []struct {
+		q, src string
+		want   float64
+	}{
+		// Every word translated (stop words of the source ride along or
+		// are left out): the lexicon route leads.
+		{"encryption of data", "en", fuseTwin},
+		{"international law", "en", fuseTwin},
+		{"the encryption", "en", fuseTwin},
+		{"chiffrement des données", "fr", fuseTwin},
+		// A word the lexicon does not know: the twin route carries it.
+		{"encryption keys", "en", fuseTwinLong},
+		{"passwords", "en", fuseTwinLong},
+		// A long query (stop words count), translated or not.
+		{"encryption of data at rest", "en", fuseTwinLong},
+	}
+	for _, tt := range tests {
+		q := Parse(tt.q)
+		p := plan{q: q, src: tt.src, spans: keepSource(tt.src, translate(q, testLex))}
+		if got := twinWeight(p); got != tt.want {
+			t.Errorf("twinWeight(%q) = %v, want %v", tt.q, got, tt.want)
+		}
+	}
+}

@@ -80,7 +80,7 @@ func fuse(lexical, viaTwin []*hitItem, twins map[string]string, wTwin float64) [
 // collectFused runs both routes to the depth of the page asked for, fuses
 // them, and fetches the page's passages. Total and facets are the lexicon
 // route's: passages matching the query in the requested language.
-func (s *View) collectFused(ctx context.Context, q Query, main, viaTwin, text query.Query, r Request, fc *facetCounts, after *cursor) (*Result, []*bsearch.DocumentMatch, int, error) {
+func (s *View) collectFused(ctx context.Context, p plan, main, viaTwin, text query.Query, r Request, fc *facetCounts, after *cursor) (*Result, []*bsearch.DocumentMatch, int, error) {
 	skip := (r.Page - 1) * r.Size
 	if after != nil {
 		skip = after.Fused
@@ -105,11 +105,7 @@ func (s *View) collectFused(ctx context.Context, q Query, main, viaTwin, text qu
 	if after != nil {
 		out.Page = 0
 	}
-	wTwin := fuseTwin
-	if len(q.Groups) >= fuseLongFrom {
-		wTwin = fuseTwinLong
-	}
-	list := fuse(lex.sorted(), tw.sorted(), s.sn.gen.Twins, wTwin)
+	list := fuse(lex.sorted(), tw.sorted(), s.sn.gen.Twins, twinWeight(p))
 	if skip >= len(list) {
 		return out, nil, skip, nil
 	}
@@ -130,4 +126,17 @@ func (s *View) collectFused(ctx context.Context, q Query, main, viaTwin, text qu
 		}
 	}
 	return out, page, skip, nil
+}
+
+// twinWeight is the weight of the twin route in the fusion: fuseTwin for
+// a short query that the lexicon translated word for word into the
+// requested language, fuseTwinLong for a long one (a question the
+// lexicon translates poorly) or one with a word the lexicon left as typed
+// (the lexicon route then matches it only where the other language
+// happens to use the same word).
+func twinWeight(p plan) float64 {
+	if len(p.q.Groups) >= fuseLongFrom || !p.translated(other(p.src)) {
+		return fuseTwinLong
+	}
+	return fuseTwin
 }

@@ -43,7 +43,7 @@ func KnownItems(ctx context.Context, s *search.Searcher, n int) ([]KnownItem, er
 		ids[d.ID] = true
 	}
 	var all []KnownItem
-	notes := map[string]int{}      // language + note key → sections
+	notes := map[string]int{}     // language + note key → sections
 	noteOf := map[string]string{} // document + section → note key
 	for _, d := range docs {
 		_, ps, err := s.Document(ctx, d.ID)
