@@ -148,6 +148,7 @@ func serve(ctx context.Context, ln net.Listener, cfg serveConfig, stdout io.Writ
 	if cfg.api.Metrics == nil {
 		cfg.api.Metrics = api.NewMetrics(version)
 	}
+	defer serveGC()()
 	h := &api.Handle{}
 	var rl *reloader
 	var hup chan os.Signal
