@@ -1,8 +1,11 @@
 package search
 
 import (
+	"bytes"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -23,6 +26,123 @@ type termSet struct {
 	terms    map[string]bool
 	phrases  [][]phraseTerm
 	prefixes []string
+	// starts holds the first keyRunes runes (fewer for a shorter one) of
+	// every term, phrase term and prefix: a word whose own start is not
+	// among them cannot analyse to any of them (marks).
+	starts map[string]bool
+}
+
+// keyRunes is how many leading runes of a word the candidate test reads.
+// The analyzers only cut and change the ends of words (stemming,
+// possessives, a final y made i), fold case and accents and (the French
+// stemmer) make doubled letters single, which the test does too, so a word's term
+// starts as the word does, folded (TestMarksCandidates checks it on
+// every word of the seeds and guardrails).
+const keyRunes = 3
+
+// index fills starts.
+func (ts *termSet) index() {
+	ts.starts = map[string]bool{}
+	add := func(term string) {
+		var arr [4 * keyRunes]byte
+		if b, ends, n := wordStart(arr[:0], []byte(term)); n > 0 {
+			ts.starts[string(b[:ends[n-1]])] = true
+		}
+	}
+	for t := range ts.terms {
+		add(t)
+	}
+	for _, ph := range ts.phrases {
+		for _, pt := range ph {
+			add(pt.term)
+		}
+	}
+	for _, p := range ts.prefixes {
+		add(p)
+	}
+}
+
+// wordStart writes into buf the first keyRunes runes of word, lower
+// case, accents folded, doubled letters single (the French stemmer makes
+// "attache" "atach") and y read as i ("key" stems to "kei"), and returns
+// them with the byte length of each of its 1 to keyRunes first runes.
+func wordStart(buf []byte, word []byte) ([]byte, [keyRunes]int, int) {
+	var ends [keyRunes]int
+	n := 0
+	last := rune(-1)
+	add := func(r rune) {
+		if r == 'y' {
+			r = 'i'
+		}
+		if r == last || n == keyRunes {
+			return
+		}
+		last = r
+		buf = utf8.AppendRune(buf, r)
+		ends[n] = len(buf)
+		n++
+	}
+	for i := 0; i < len(word) && n < keyRunes; {
+		r, size := utf8.DecodeRune(word[i:])
+		i += size
+		if r < utf8.RuneSelf {
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			add(r)
+			continue
+		}
+		for _, f := range foldRune(unicode.ToLower(r)) { // "é" → "e", "œ" → "oe"
+			add(f)
+		}
+	}
+	return buf, ends, n
+}
+
+// latinFolds holds lang.Fold of the Latin letters with diacritics
+// (U+00C0 to U+024F), read for each word of a page: lang.Fold goes through
+// Unicode normalisation.
+var latinFolds = func() (t [0x250 - 0xC0]string) {
+	for i := range t {
+		t[i] = lang.Fold(string(rune(0xC0 + i)))
+	}
+	return t
+}()
+
+// foldRune is lang.Fold of one rune.
+func foldRune(r rune) string {
+	switch {
+	case r >= 0xC0 && r < 0x250:
+		return latinFolds[r-0xC0]
+	case !unicode.IsLetter(r):
+		return string(r) // an apostrophe, a dash: nothing to fold
+	}
+	return lang.Fold(string(r))
+}
+
+// candidate reports whether a word as the tokenizer cut it may analyse
+// to a term of ts: its start (or, after an elision such as "l'", the
+// start of what follows) is the start of one of them.
+func (ts *termSet) candidate(word []byte) bool {
+	if ts.startsWith(word) {
+		return true
+	}
+	if i := bytes.LastIndexAny(word, "'’"); i >= 0 {
+		_, n := utf8.DecodeRune(word[i:])
+		return ts.startsWith(word[i+n:])
+	}
+	return false
+}
+
+func (ts *termSet) startsWith(word []byte) bool {
+	var arr [4 * keyRunes]byte
+	b, ends, n := wordStart(arr[:0], word)
+	for _, e := range ends[:n] {
+		if ts.starts[string(b[:e])] {
+			return true
+		}
+	}
+	return false
 }
 
 // phraseTerm is one term of a phrase and its position relative to the
@@ -45,6 +165,9 @@ var markFields = map[string]bool{indexer.FieldText: true, indexer.FieldHeading: 
 func collectMarks(q query.Query) queryMarks {
 	m := queryMarks{}
 	m.walk(q)
+	for _, ts := range m {
+		ts.index()
+	}
 	return m
 }
 
@@ -122,14 +245,47 @@ func analyse(name, text string) analysis.TokenStream {
 	return a.Analyze([]byte(text))
 }
 
+// analyse analyses text as the named analyzer does, keeping only the
+// tokens that may be terms of ts: the text is cut into words, and only
+// the candidates go through the analyzer's filters (stemming, folding),
+// most of the cost of analysing a passage. Positions are the
+// tokenizer's, as in the index.
+func (ts *termSet) analyse(name, text string, every bool) analysis.TokenStream {
+	a, err := lang.Analyzer(name)
+	if err != nil {
+		return nil
+	}
+	da, ok := a.(*analysis.DefaultAnalyzer)
+	if every || !ok || da.CharFilters != nil || ts.starts == nil {
+		return a.Analyze([]byte(text))
+	}
+	toks := da.Tokenizer.Tokenize([]byte(text))
+	cand := toks[:0]
+	for _, t := range toks {
+		if ts.candidate(t.Term) {
+			cand = append(cand, t)
+		}
+	}
+	for _, f := range da.TokenFilters {
+		cand = f.Filter(cand)
+	}
+	return cand
+}
+
 // marks returns the spans of text (a passage in lg) that the query looks
 // for, sorted and merged.
 func (m queryMarks) marks(text, lg string) []markSpan {
+	return m.marksOf(text, lg, false)
+}
+
+// marksOf is marks, analysing every word of text when every is set (the
+// candidate test skipped: what the test of that test compares with).
+func (m queryMarks) marksOf(text, lg string, every bool) []markSpan {
 	ts := m[lg]
 	if ts == nil || text == "" {
 		return nil
 	}
-	toks := analyse(lang.AnalyzerFor(lg), text)
+	toks := ts.analyse(lang.AnalyzerFor(lg), text, every)
 	var out []markSpan
 	add := func(t *analysis.Token) {
 		if t.Start >= 0 && t.End <= len(text) && t.Start < t.End {

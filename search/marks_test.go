@@ -1,11 +1,17 @@
 package search
 
 import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
 
+	"github.com/vigie/vigie/internal/testutil"
 	"github.com/vigie/vigie/lang"
 )
 
@@ -71,6 +77,99 @@ func TestQueryMarks(t *testing.T) {
 			for i := range got {
 				if got[i] != tt.want[i] {
 					t.Fatalf("marks %q, want %q", got, tt.want)
+				}
+			}
+		})
+	}
+}
+
+// TestMarksCandidates: analysing only the words whose start may be a
+// query term's gives the marks that analysing every word gives, for every
+// word of the seeds and of the cloud guardrails asked as a query (as a
+// word, a prefix and, with the next word, a phrase), in each language.
+func TestMarksCandidates(t *testing.T) {
+	texts := map[string][]string{}
+	for _, dir := range []string{"../seeds", testutil.Corpus(t, "cloud-guardrails")} {
+		err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			lg := lang.English
+			if strings.Contains(path, "/fr/") || strings.Contains(string(b), " la ") {
+				lg = lang.French
+			}
+			// Paragraphs, as passages are.
+			texts[lg] = append(texts[lg], strings.Split(string(b), "\n\n")...)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	checked := 0
+	for lg, paras := range texts {
+		for i, para := range paras {
+			if i%7 != 0 { // a sample keeps the test fast
+				continue
+			}
+			words := strings.Fields(para)
+			for j, w := range words {
+				if j%5 != 0 {
+					continue
+				}
+				field := "text_" + lg
+				qs := []query.Query{bleve.NewMatchQuery(w), bleve.NewPrefixQuery(lang.Key(w))}
+				qs[0].(*query.MatchQuery).SetField(field)
+				qs[0].(*query.MatchQuery).Analyzer = lang.AnalyzerFor(lg)
+				qs[1].(*query.PrefixQuery).SetField(field)
+				if j+1 < len(words) {
+					ph := bleve.NewMatchPhraseQuery(w + " " + words[j+1])
+					ph.SetField(field)
+					ph.Analyzer = lang.AnalyzerFor(lg)
+					qs = append(qs, ph)
+				}
+				for _, q := range qs {
+					m := collectMarks(q)
+					fast, every := m.marks(para, lg), m.marksOf(para, lg, true)
+					checked++
+					if !slices.Equal(fast, every) {
+						t.Fatalf("%s query %T %q: marks %v, analysing every word %v\n%s", lg, q, w, fast, every, para)
+					}
+				}
+			}
+		}
+	}
+	if checked < 1000 {
+		t.Fatalf("only %d queries checked", checked)
+	}
+	t.Logf("%d queries checked", checked)
+}
+
+// BenchmarkMarks: a page's highlights (ten passages of the seeds, a
+// three-word query), analysing only the candidate words or every word.
+func BenchmarkMarks(b *testing.B) {
+	raw, err := os.ReadFile("../seeds/004_dca60fb814a64a17.txt")
+	if err != nil {
+		b.Fatal(err)
+	}
+	paras := strings.Split(string(raw), "\n\n")[:10]
+	q := bleve.NewMatchQuery("stratégie nationale cybersécurité")
+	q.SetField("text_fr")
+	q.Analyzer = lang.AnalyzerFor(lang.French)
+	m := collectMarks(q)
+	for _, every := range []bool{false, true} {
+		name := "candidates"
+		if every {
+			name = "every-word"
+		}
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				for _, p := range paras {
+					m.marksOf(p, lang.French, every)
 				}
 			}
 		})
