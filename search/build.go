@@ -27,6 +27,9 @@ type plan struct {
 	// soft asks a long query for most of its words, not every one
 	// (required).
 	soft bool
+	// common lists, per language, the groups a relaxed search leaves out
+	// (vocabulary.commonGroups).
+	common map[string]map[int]bool
 }
 
 // variant is a word to match in place of a typed one, with its weight.
@@ -92,6 +95,9 @@ func textQuery(p plan, anyGroup bool) query.Query {
 			i++
 			if fromOther && isStopWord(g, other(lg)) {
 				continue
+			}
+			if anyGroup && p.common[lg][i-1] && len(p.common[lg]) < len(q.Groups) {
+				continue // a common word, when a rarer one can match
 			}
 			if gq := p.groupQuery(g, lg, mult); gq != nil {
 				add(gq)

@@ -93,3 +93,39 @@ func TestHeadingPhraseRanksTheHeadingAskedFor(t *testing.T) {
 		t.Errorf("top hit %q (%s), want the section of the Income Tax Act", h.Heading, h.Title)
 	}
 }
+
+// TestRelaxedLeavesCommonWordsOut: a long query that nothing matches in
+// full is relaxed to any of its words, its common words left out when a
+// rarer one can match: the passages holding only "Act" (all of them) are
+// not walked nor returned.
+func TestRelaxedLeavesCommonWordsOut(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 30 {
+		body := fmt.Sprintf("# Fisheries Act %d\n\n## Licences %d\n\nThis Act covers each fishing vessel.\n", i, i)
+		if i == 7 {
+			body = "# Beaver Act\n\n## Beaver ponds\n\nThis Act protects the beaver and its dams.\n"
+		}
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("act%02d.md", i)), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := openCorpus(t, dir)
+	ctx := context.Background()
+	for _, tt := range []struct {
+		q     string
+		total uint64
+	}{
+		// Six words, two of them in every passage: only the beaver's.
+		{"Act protecting beaver dams in this country", 1},
+		// Five words: below commonFrom, every word counts.
+		{"Act protecting beaver dams country", 30},
+	} {
+		res, err := s.Search(ctx, Request{Query: tt.q, Size: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.Relaxed || res.Total != tt.total || len(res.Hits) == 0 || res.Hits[0].Title != "Beaver Act" {
+			t.Errorf("%q: relaxed %v, total %d (want %d), first %v", tt.q, res.Relaxed, res.Total, tt.total, res.Hits)
+		}
+	}
+}

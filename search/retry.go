@@ -61,6 +61,9 @@ func (s *View) retrieve(ctx context.Context, q Query, r Request, after *cursor) 
 		suggestion = v.didYouMean(r.Query, q)
 	}
 	if (res.Total == 0 || soft && res.Total < relaxBelow) && len(q.Groups) > 1 {
+		if len(q.Groups) >= commonFrom {
+			p.common = v.commonGroups(q)
+		}
 		if res, err = s.run(ctx, p, r, true, nil); err != nil {
 			return nil, err
 		}
