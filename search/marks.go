@@ -85,39 +85,16 @@ func wordStart(buf []byte, word []byte) ([]byte, [keyRunes]int, int) {
 	for i := 0; i < len(word) && n < keyRunes; {
 		r, size := utf8.DecodeRune(word[i:])
 		i += size
-		if r < utf8.RuneSelf {
-			if 'A' <= r && r <= 'Z' {
-				r += 'a' - 'A'
-			}
-			add(r)
+		if !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) {
+			add(r) // an apostrophe, a dash, a digit: nothing to fold
 			continue
 		}
-		for _, f := range foldRune(unicode.ToLower(r)) { // "é" → "e", "œ" → "oe"
+		var key [8]byte
+		for _, f := range string(lang.AppendKey(key[:0], r)) { // "É" → "e", "œ" → "oe"
 			add(f)
 		}
 	}
 	return buf, ends, n
-}
-
-// latinFolds holds lang.Fold of the Latin letters with diacritics
-// (U+00C0 to U+024F), read for each word of a page: lang.Fold goes through
-// Unicode normalisation.
-var latinFolds = func() (t [0x250 - 0xC0]string) {
-	for i := range t {
-		t[i] = lang.Fold(string(rune(0xC0 + i)))
-	}
-	return t
-}()
-
-// foldRune is lang.Fold of one rune.
-func foldRune(r rune) string {
-	switch {
-	case r >= 0xC0 && r < 0x250:
-		return latinFolds[r-0xC0]
-	case !unicode.IsLetter(r):
-		return string(r) // an apostrophe, a dash: nothing to fold
-	}
-	return lang.Fold(string(r))
 }
 
 // candidate reports whether a word as the tokenizer cut it may analyse
