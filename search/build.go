@@ -259,11 +259,20 @@ func (p plan) spanQuery(sp span, lg string, mult float64) query.Query {
 	return bleve.NewDisjunctionQuery(alts...)
 }
 
+// plainWord returns the word of a group that is one plain word: no OR,
+// quotes, prefix or gazetteer name.
+func plainWord(g []Term) (string, bool) {
+	if len(g) != 1 || g[0].Phrase || g[0].Prefix || g[0].Entity != "" {
+		return "", false
+	}
+	return g[0].Text, true
+}
+
 // isStopWord reports whether a group is a single plain word that is a
 // stop word in lang.
 func isStopWord(g []Term, lg string) bool {
-	return len(g) == 1 && !g[0].Phrase && !g[0].Prefix && g[0].Entity == "" &&
-		len(lang.Terms(lang.AnalyzerFor(lg), g[0].Text)) == 0
+	w, ok := plainWord(g)
+	return ok && len(lang.Terms(lang.AnalyzerFor(lg), w)) == 0
 }
 
 // withBonus matches what q matches, adding the scores of the bonus
@@ -295,11 +304,11 @@ func headingPhrase(q Query, lg string, mult float64) query.Query {
 		run, runTerms = nil, 0
 	}
 	for _, g := range q.Groups {
-		if len(g) != 1 || g[0].Phrase || g[0].Prefix || g[0].Entity != "" {
+		w, ok := plainWord(g)
+		if !ok {
 			flush()
 			continue
 		}
-		w := g[0].Text
 		if lg != lang.French {
 			if s := lang.StripElision(w); s != "" {
 				w = s

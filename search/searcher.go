@@ -595,26 +595,21 @@ func (s *View) search(ctx context.Context, r Request) (*Result, error) {
 	if err := checkGroup(&r); err != nil {
 		return nil, err
 	}
+	var res *Result
+	var err error
 	if r.Group != GroupNone && !q.Empty() {
-		res, err := s.retrieveGrouped(ctx, q, r)
-		if err != nil {
-			return nil, err
+		res, err = s.retrieveGrouped(ctx, q, r)
+	} else {
+		var after *cursor
+		if r.After != "" {
+			c, err := decodeCursor(r.After, cursorKey(r), len(orderOf(q, r)))
+			if err != nil {
+				return nil, err
+			}
+			after = &c
 		}
-		if res.Hits == nil {
-			res.Hits = []Hit{} // "hits": [] in JSON, not null
-		}
-		res.TookMS = float64(time.Since(began).Microseconds()) / 1000
-		return res, nil
+		res, err = s.retrieve(ctx, q, r, after)
 	}
-	var after *cursor
-	if r.After != "" {
-		c, err := decodeCursor(r.After, cursorKey(r), len(orderOf(q, r)))
-		if err != nil {
-			return nil, err
-		}
-		after = &c
-	}
-	res, err := s.retrieve(ctx, q, r, after)
 	if err != nil {
 		return nil, err
 	}

@@ -482,10 +482,7 @@ func (v *vocabulary) commonGroups(q Query) map[string]map[int]bool {
 			continue
 		}
 		for i, g := range q.Groups {
-			if len(g) != 1 || g[0].Phrase || g[0].Prefix || g[0].Entity != "" {
-				continue
-			}
-			if float64(v.count(lg, g[0].Text)) > limit {
+			if w, ok := plainWord(g); ok && float64(v.count(lg, w)) > limit {
 				if out[lg] == nil {
 					out[lg] = map[int]bool{}
 				}

@@ -68,8 +68,8 @@ func KnownItems(ctx context.Context, s *search.Searcher, n int) ([]KnownItem, er
 	}
 	for i := range all {
 		it := &all[i]
-		it.Ties = notes[noteOf[it.Doc+"\x00"+it.Section]]
-		it.TwinTies = max(1, notes[noteOf[it.TwinDoc+"\x00"+it.Section]])
+		it.Ties = notes[noteOf[it.Doc+"\x00"+it.Section]]                 // itself at least
+		it.TwinTies = max(1, notes[noteOf[it.TwinDoc+"\x00"+it.Section]]) // 1: no twin section
 	}
 	if n <= 0 || len(all) <= n {
 		return all, nil
@@ -146,9 +146,9 @@ type KnownItemReport struct {
 func RunKnownItems(ctx context.Context, s *search.Searcher, items []KnownItem) (*KnownItemReport, error) {
 	r := &KnownItemReport{CrossMRR: map[string]float64{}, CrossSuccess: map[string]float64{}, CrossN: map[string]int{}, CrossCeiling: map[string]float64{}}
 	for _, it := range items {
-		r.SameCeiling += tiedRR(max(1, it.Ties))
-		r.CrossCeiling[it.Lang] += tiedRR(max(1, it.TwinTies))
-		r.CrossBoth += tiedRR(max(1, it.TwinTies))
+		r.SameCeiling += tiedRR(it.Ties)
+		r.CrossCeiling[it.Lang] += tiedRR(it.TwinTies)
+		r.CrossBoth += tiedRR(it.TwinTies)
 		same, err := rankOf(ctx, s, it.Query, "", it.Doc, it.Section)
 		if err != nil {
 			return nil, err
