@@ -70,7 +70,7 @@ func textQuery(p plan, anyGroup bool) query.Query {
 	tagged := len(p.entities()) > 0
 	for _, lg := range lang.Languages {
 		lq := bleve.NewBooleanQuery()
-		var clauses []query.Query
+		var clauses, common []query.Query
 		add := func(c query.Query) { clauses = append(clauses, c) }
 		spans := p.spans[lg]
 		// Words of the other language that only hold a translated query
@@ -96,12 +96,19 @@ func textQuery(p plan, anyGroup bool) query.Query {
 			if fromOther && isStopWord(g, other(lg)) {
 				continue
 			}
-			if anyGroup && p.common[lg][i-1] && len(p.common[lg]) < len(q.Groups) {
-				continue // a common word, when a rarer one can match
-			}
-			if gq := p.groupQuery(g, lg, mult); gq != nil {
+			gq := p.groupQuery(g, lg, mult)
+			switch {
+			case gq == nil:
+			case anyGroup && p.common[lg][i-1]:
+				common = append(common, gq)
+			default:
 				add(gq)
 			}
+		}
+		if len(clauses) == 0 {
+			// A relaxed query's common words, left out only when a
+			// rarer word can match.
+			clauses = common
 		}
 		for _, t := range q.Excluded {
 			if c := termQuery(t, lg, 1); c != nil {

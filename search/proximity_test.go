@@ -129,3 +129,28 @@ func TestRelaxedLeavesCommonWordsOut(t *testing.T) {
 		}
 	}
 }
+
+// TestRelaxedKeepsCommonWordsWhenNothingElse: when every word of a long
+// relaxed query that means something is common (the rest are stop words),
+// the common words are kept: leaving them out would leave nothing to match.
+func TestRelaxedKeepsCommonWordsWhenNothingElse(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 20 {
+		body := fmt.Sprintf("# Fisheries Act %d\n\n## Vessels %d\n\nEach fishing vessel is registered.\n", i, i)
+		if i%2 == 1 {
+			body = fmt.Sprintf("# Fees Act %d\n\n## Fees %d\n\nA licence fee is paid yearly.\n", i, i)
+		}
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("act%02d.md", i)), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := openCorpus(t, dir)
+	// Six groups, two words that never meet, both in half the passages.
+	res, err := s.Search(context.Background(), Request{Query: "fishing and the licence of this", Size: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Relaxed || res.Total != 20 {
+		t.Errorf("relaxed %v, total %d; want the 20 passages holding either word", res.Relaxed, res.Total)
+	}
+}
