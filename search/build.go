@@ -70,46 +70,8 @@ func textQuery(p plan, anyGroup bool) query.Query {
 	tagged := len(p.entities()) > 0
 	for _, lg := range lang.Languages {
 		lq := bleve.NewBooleanQuery()
-		var clauses, common []query.Query
-		add := func(c query.Query) { clauses = append(clauses, c) }
-		spans := p.spans[lg]
-		// Words of the other language that only hold a translated query
-		// together ("des" in "chiffrement des données") are not required
-		// in this one.
-		fromOther := len(spans) > 0
-		mult := 1.0
-		if p.src != "" && p.src != lg {
-			mult = boostTranslate
-		}
-		for i := 0; i < len(q.Groups); {
-			if len(spans) > 0 && spans[0].from == i {
-				sp := spans[0]
-				spans = spans[1:]
-				if c := p.spanQuery(sp, lg, mult); c != nil {
-					add(c)
-				}
-				i = sp.to
-				continue
-			}
-			g := q.Groups[i]
-			i++
-			if fromOther && isStopWord(g, other(lg)) {
-				continue
-			}
-			gq := p.groupQuery(g, lg, mult)
-			switch {
-			case gq == nil:
-			case anyGroup && p.common[lg][i-1]:
-				common = append(common, gq)
-			default:
-				add(gq)
-			}
-		}
-		if len(clauses) == 0 {
-			// A relaxed query's common words, left out only when a
-			// rarer word can match.
-			clauses = common
-		}
+		mult := p.weight(lg)
+		clauses := p.clauses(lg, mult, anyGroup)
 		for _, t := range q.Excluded {
 			if c := termQuery(t, lg, 1); c != nil {
 				lq.AddMustNot(c)
@@ -174,6 +136,72 @@ func textQuery(p plan, anyGroup bool) query.Query {
 		return perLang[0]
 	}
 	return bleve.NewDisjunctionQuery(perLang...)
+}
+
+// weight is what a match in lg weighs: less in the other language than
+// the query's own, when that is known.
+func (p plan) weight(lg string) float64 {
+	if p.src != "" && p.src != lg {
+		return boostTranslate
+	}
+	return 1
+}
+
+// clauses returns the clauses of p's query in lg, one a group or
+// translated run (stop words left out): a passage must match all of them
+// (or most, or one: required). A relaxed query (anyGroup) leaves out
+// common words when a rarer one can match.
+func (p plan) clauses(lg string, mult float64, anyGroup bool) []query.Query {
+	q := p.q
+	var clauses, common []query.Query
+	spans := p.spans[lg]
+	// Words of the other language that only hold a translated query
+	// together ("des" in "chiffrement des données") are not required
+	// in this one.
+	fromOther := len(spans) > 0
+	for i := 0; i < len(q.Groups); {
+		if len(spans) > 0 && spans[0].from == i {
+			sp := spans[0]
+			spans = spans[1:]
+			if c := p.spanQuery(sp, lg, mult); c != nil {
+				clauses = append(clauses, c)
+			}
+			i = sp.to
+			continue
+		}
+		g := q.Groups[i]
+		i++
+		if fromOther && isStopWord(g, other(lg)) {
+			continue
+		}
+		gq := p.groupQuery(g, lg, mult)
+		switch {
+		case gq == nil:
+		case anyGroup && p.common[lg][i-1]:
+			common = append(common, gq)
+		default:
+			clauses = append(clauses, gq)
+		}
+	}
+	if len(clauses) == 0 {
+		// A relaxed query's common words, left out only when a rarer
+		// word can match.
+		return common
+	}
+	return clauses
+}
+
+// softens reports whether asking p for most of its words (soft) changes
+// its query: whether some language has enough clauses for required to
+// leave one out.
+func (p plan) softens() bool {
+	for _, lg := range lang.Languages {
+		n := len(p.clauses(lg, p.weight(lg), false))
+		if required(n, false, true) < n {
+			return true
+		}
+	}
+	return false
 }
 
 // required is how many of a query's n clauses (groups or translated

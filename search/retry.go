@@ -1,6 +1,11 @@
 package search
 
-import "context"
+import (
+	"context"
+	"slices"
+
+	"github.com/vigie/vigie/lang"
+)
 
 // retrieve runs a parsed query the way a user expects: its words (and
 // their translations into the other language) first; when that finds
@@ -31,8 +36,12 @@ func (s *View) retrieve(ctx context.Context, q Query, r Request, after *cursor) 
 	if err != nil {
 		return nil, err
 	}
-	soft := res.Total < softBelow && len(q.Groups) >= minShouldFrom
-	if soft {
+	// A long query that finds only a few passages is a question that
+	// happens to have all its words in them, unless one of them is the
+	// section the query names (a heading looked up): then those few are
+	// the answer and no retry would better them.
+	soft := res.Total < softBelow && len(q.Groups) >= minShouldFrom && !namesHeading(q, res.Hits)
+	if soft && p.softens() {
 		sp := p
 		sp.soft = true
 		sres, err := s.run(ctx, sp, r, false, nil)
@@ -74,4 +83,56 @@ func (s *View) retrieve(ctx context.Context, q Query, r Request, after *cursor) 
 		return nil, err
 	}
 	return res, nil
+}
+
+// namesHeading reports whether one of hits has a heading holding every
+// word of q (analysed in the hit's language; words the analyser drops, stop
+// words, and excluded terms aside): a group matches when one of its terms
+// does.
+func namesHeading(q Query, hits []Hit) bool {
+	for _, h := range hits {
+		analyzer := lang.AnalyzerFor(h.Lang)
+		if holdsQuery(q, analyzer, lang.Terms(analyzer, h.Heading)) || holdsQuery(q, analyzer, lang.Terms(analyzer, h.Title)) {
+			return true
+		}
+	}
+	return false
+}
+
+// holdsQuery reports whether the terms of a heading or title hold every
+// group of q that means something to analyzer (a group matches when one
+// of its terms does; groups of stop words only are left aside), and q
+// has at least one such group.
+func holdsQuery(q Query, analyzer string, field []string) bool {
+	words := 0
+	for _, g := range q.Groups {
+		meaningful, matched := false, false
+		for _, t := range g {
+			terms := lang.Terms(analyzer, t.Text)
+			if len(terms) == 0 {
+				continue
+			}
+			meaningful = true
+			if matched = containsAll(field, terms); matched {
+				break
+			}
+		}
+		switch {
+		case matched:
+			words++
+		case meaningful:
+			return false // a word the field lacks
+		}
+	}
+	return words > 0
+}
+
+// containsAll reports whether every one of terms is in set.
+func containsAll(set, terms []string) bool {
+	for _, t := range terms {
+		if !slices.Contains(set, t) {
+			return false
+		}
+	}
+	return true
 }

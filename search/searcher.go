@@ -661,7 +661,10 @@ func byScore(order bsearch.SortOrder) bool {
 // page exists. Facets without a selection are counted on the main query;
 // a facet with a selection is counted without its own filter
 // (disjunctive), so that a user can widen the choice.
+var RunCount atomic.Int64
+
 func (s *View) run(ctx context.Context, p plan, r Request, anyGroup bool, after *cursor) (*Result, error) {
+	RunCount.Add(1)
 	text := textQuery(p, anyGroup)
 	combine := func(except string) (query.Query, error) {
 		return combineQuery(text, r, r.Filters, except)

@@ -1,0 +1,77 @@
+package search
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/vigie/vigie/lang"
+)
+
+// A long question whose words all happen to meet in a passage or two that
+// do not answer it is retried with any word; a heading looked up, which
+// finds as few, is not.
+func TestFewHitsRetriedUnlessHeading(t *testing.T) {
+	dir := t.TempDir()
+	docs := map[string]string{
+		"elections.md": "# Elections Act\n\n## Right to vote\n\nEvery citizen who is eighteen years of age may vote at an election.\n",
+		"holidays.md":  "# Holidays Act\n\n## Time off to vote in federal elections\n\nAn employee has the right to three hours off work.\n",
+		"fisheries.md": "# Fisheries Act\n\n## Licences\n\nThe minister may issue a licence to fish.\n",
+		"taxes.md":     "# Excise Act\n\n## Federal duty\n\nA duty is imposed on spirits.\n",
+	}
+	for name, body := range docs {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := openCorpus(t, dir)
+	ctx := context.Background()
+
+	res, err := s.Search(ctx, Request{Query: "who has the right to vote in federal elections", Size: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Relaxed {
+		t.Errorf("question: relaxed %v, total %d; want it retried with any word", res.Relaxed, res.Total)
+	}
+	found := false
+	for _, h := range res.Hits {
+		found = found || h.Title == "Elections Act"
+	}
+	if !found {
+		t.Errorf("question: the Elections Act is not among %d hits", len(res.Hits))
+	}
+
+	res, err = s.Search(ctx, Request{Query: "time off to vote in federal elections", Size: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Relaxed || res.Total != 1 {
+		t.Errorf("heading: relaxed %v, total %d; want its one section, not retried", res.Relaxed, res.Total)
+	}
+}
+
+func TestHoldsQuery(t *testing.T) {
+	en := lang.AnalyzerFor(lang.English)
+	fr := lang.AnalyzerFor(lang.French)
+	for _, tc := range []struct {
+		q, field, analyzer string
+		want               bool
+	}{
+		{"time off to vote", "Time off to vote in federal elections", en, true},
+		{"right to vote in elections", "Time off to vote in federal elections", en, false},
+		{"voting at elections", "Vote at an election", en, true},                    // stems
+		{"the of to", "Time off to vote", en, false},                                // stop words only
+		{"droit de vote OR suffrage", "Droit de suffrage", fr, true},                // one term of the OR group
+		{"qui peut demander l'accès", "Demande d'accès", fr, false},                 // "peut" is not in it
+		{"le droit d'accès aux documents", "Droit d'accès aux documents", fr, true}, // elided and stop words aside
+		{"élections fédérales", "Elections federales", fr, true},                    // accents folded
+		{"élections fédérales", "Élections provinciales", fr, false},
+	} {
+		got := holdsQuery(Parse(tc.q), tc.analyzer, lang.Terms(tc.analyzer, tc.field))
+		if got != tc.want {
+			t.Errorf("holdsQuery(%q, %q) = %v, want %v", tc.q, tc.field, got, tc.want)
+		}
+	}
+}
