@@ -34,7 +34,7 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	lawsData := fs.String("laws-data", "", "data folder of an index of all of --laws for the topical set: reused when it holds one, built there otherwise (default: a temporary folder)")
 	plainBM25 := fs.Bool("plain", true, "also run the topical set against a plain BM25 index of the same passages")
 	sets := fs.String("sets", "judged,known,topical", "which evaluations to run (comma-separated: judged, known, topical; known and topical need --laws or --laws-data)")
-	modes := fs.String("modes", relevance.ModeRestricted+","+relevance.ModeUnrestricted, "topical modes: lang (restricted to the answers' language), all (unrestricted, other-language hits skipped)")
+	modes := fs.String("modes", relevance.ModeRestricted+","+relevance.ModeUnrestricted+","+relevance.ModeOwn, "topical modes: lang (restricted to the answers' language), all (unrestricted, other-language hits skipped), own (restricted to the question's language and judged there: what a cross-lingual question misses in its own language already)")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -81,10 +81,10 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		to := topicalOptions{file: *topical, laws: *laws, data: *lawsData, tmp: tmp, plain: *plainBM25, misses: *misses}
 		for _, m := range strings.Split(*modes, ",") {
 			switch m = strings.TrimSpace(m); m {
-			case relevance.ModeRestricted, relevance.ModeUnrestricted:
+			case relevance.ModeRestricted, relevance.ModeUnrestricted, relevance.ModeOwn:
 				to.modes = append(to.modes, m)
 			default:
-				fmt.Fprintf(stderr, "vigie eval: --modes: unknown mode %q (want lang, all)\n", m)
+				fmt.Fprintf(stderr, "vigie eval: --modes: unknown mode %q (want lang, all, own)\n", m)
 				return errUsage
 			}
 		}

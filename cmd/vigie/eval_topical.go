@@ -23,7 +23,7 @@ type topicalOptions struct {
 	tmp    string   // the command's temporary folder
 	plain  bool     // also run the plain BM25 baseline
 	misses bool     // list the questions whose top Act is not first
-	modes  []string // relevance.ModeRestricted, ModeUnrestricted
+	modes  []string // relevance.ModeRestricted, ModeUnrestricted, ModeOwn
 }
 
 // evalTopical runs the topical set over an index of all of laws-canada:

@@ -39,7 +39,7 @@ func TestEvalTopical(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("eval: %d\n%s%s", code, out, errOut)
 	}
-	for _, want := range []string{"indexing all of", "vigie (lang)", "vigie (all)", "plain BM25 (lang)", "plain BM25 (all)", "en-fr", "Act MRR"} {
+	for _, want := range []string{"indexing all of", "vigie (lang)", "vigie (all)", "vigie (own)", "plain BM25 (lang)", "plain BM25 (all)", "en-fr", "Act MRR"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("eval output lacks %q:\n%s", want, out)
 		}

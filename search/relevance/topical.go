@@ -68,6 +68,13 @@ func (q TopicalQuestion) Target() string {
 	return q.Kind
 }
 
+// Source returns the language of the question: the first half of the
+// kind ("en-fr" → "en"), or the kind itself.
+func (q TopicalQuestion) Source() string {
+	from, _, _ := strings.Cut(q.Kind, "-")
+	return from
+}
+
 // LoadTopical reads a topical set and checks its form (kinds, grades,
 // unique ids, the top Act graded 2, at least one section). Check compares
 // it with the corpus.
@@ -227,10 +234,15 @@ func (v VigieRanker) Rank(ctx context.Context, q, lang string, page, size int) (
 }
 
 // Modes of a topical run: the search restricted to the target language,
-// or unrestricted with the other language's hits skipped.
+// or unrestricted with the other language's hits skipped; or restricted
+// to the question's own language and judged there (ModeOwn: on a
+// parallel corpus the same Acts and sections answer it), which tells, for
+// a cross-lingual question, how much of what it misses it misses in its
+// own language already.
 const (
 	ModeRestricted   = "lang"
 	ModeUnrestricted = "all"
+	ModeOwn          = "own"
 )
 
 // pageSize and maxPages bound how deep a run reads to find ten distinct
@@ -359,15 +371,20 @@ type TopicalReport struct {
 // ModeRestricted the search is restricted to the target language; in
 // ModeUnrestricted it is not, and the other language's hits are skipped
 // (pages are read until ten distinct Acts of the target language are
-// found, up to 500 hits).
+// found, up to 500 hits); in ModeOwn it is restricted to the question's
+// language and judged there.
 func RunTopical(ctx context.Context, r Ranker, name, mode string, set *TopicalSet) (*TopicalReport, error) {
 	rep := &TopicalReport{Name: name, Mode: mode, ByKind: map[string]TopicalMetrics{}}
 	sums := map[string]*TopicalMetrics{}
 	var all TopicalMetrics
 	for _, q := range set.Questions {
+		judged := q // judged in the target language but in ModeOwn
+		if mode == ModeOwn {
+			judged.Kind = q.Source()
+		}
 		lang := ""
-		if mode == ModeRestricted {
-			lang = q.Target()
+		if mode != ModeUnrestricted {
+			lang = judged.Target()
 		}
 		var hits []Ranked
 		for page := 1; page <= maxPages; page++ {
@@ -376,11 +393,12 @@ func RunTopical(ctx context.Context, r Ranker, name, mode string, set *TopicalSe
 				return nil, fmt.Errorf("question %s (%q): %w", q.ID, q.Q, err)
 			}
 			hits = append(hits, h...)
-			if len(h) < pageSize || enough(hits, q.Target()) {
+			if len(h) < pageSize || enough(hits, judged.Target()) {
 				break
 			}
 		}
-		o := ScoreTopical(q, hits)
+		o := ScoreTopical(judged, hits)
+		o.Question = q
 		rep.Outcomes = append(rep.Outcomes, o)
 		if sums[q.Kind] == nil {
 			sums[q.Kind] = &TopicalMetrics{}

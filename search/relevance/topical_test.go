@@ -199,6 +199,23 @@ func TestRunTopicalModes(t *testing.T) {
 	if r.ByKind[TopicalFREN].ActMRR != 1 || len(f.langs) != 1 || f.langs[0] != "en" {
 		t.Errorf("restricted: %+v, languages asked %q", r.ByKind, f.langs)
 	}
+	// Own language: asked in French, judged on the French Act, reported
+	// under the question's kind.
+	f = &fakeRanker{pages: [][]Ranked{{{DocID: "en--B-2", Lang: "en", Heading: "1 y"}, {DocID: "fr--B-2", Lang: "fr", Heading: "1 y"}, {DocID: "fr--A-1", Lang: "fr", Heading: "4 x"}}}}
+	if r, err = RunTopical(context.Background(), f, "fake", ModeOwn, set); err != nil {
+		t.Fatal(err)
+	}
+	if m := r.ByKind[TopicalFREN]; m.ActMRR != 0.5 || m.SecMRR != 0.5 || len(f.langs) != 1 || f.langs[0] != "fr" || r.Outcomes[0].Question.Kind != TopicalFREN {
+		t.Errorf("own language: %+v, languages asked %q", r.ByKind, f.langs)
+	}
+}
+
+func TestTopicalSource(t *testing.T) {
+	for kind, want := range map[string]string{TopicalEN: "en", TopicalFR: "fr", TopicalENFR: "en", TopicalFREN: "fr"} {
+		if got := (TopicalQuestion{Kind: kind}).Source(); got != want {
+			t.Errorf("Source of %s = %q, want %q", kind, got, want)
+		}
+	}
 }
 
 // TestPlain builds the plain BM25 baseline from an index of the seeds and
