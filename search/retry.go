@@ -85,44 +85,55 @@ func (s *View) retrieve(ctx context.Context, q Query, r Request, after *cursor) 
 	return res, nil
 }
 
-// namesHeading reports whether one of hits has a heading holding every
-// word of q (analysed in the hit's language; words the analyser drops, stop
-// words, and excluded terms aside): a group matches when one of its terms
-// does.
+// namesHeading reports whether one of hits is in a section or document
+// whose heading or title holds every word of q (analysed in the hit's
+// language; stop words and excluded terms aside): a group matches when
+// one of its terms does.
 func namesHeading(q Query, hits []Hit) bool {
+	byLang := map[string][][][]string{}
 	for _, h := range hits {
 		analyzer := lang.AnalyzerFor(h.Lang)
-		if holdsQuery(q, analyzer, lang.Terms(analyzer, h.Heading)) || holdsQuery(q, analyzer, lang.Terms(analyzer, h.Title)) {
+		groups, ok := byLang[analyzer]
+		if !ok {
+			groups = analyseGroups(q, analyzer)
+			byLang[analyzer] = groups
+		}
+		if holdsGroups(groups, lang.Terms(analyzer, h.Heading)) || holdsGroups(groups, lang.Terms(analyzer, h.Title)) {
 			return true
 		}
 	}
 	return false
 }
 
-// holdsQuery reports whether the terms of a heading or title hold every
-// group of q that means something to analyzer (a group matches when one
-// of its terms does; groups of stop words only are left aside), and q
-// has at least one such group.
-func holdsQuery(q Query, analyzer string, field []string) bool {
-	words := 0
+// analyseGroups returns the terms analyzer makes of each term of each of
+// q's groups, leaving out the terms it makes nothing of (stop words).
+func analyseGroups(q Query, analyzer string) [][][]string {
+	out := make([][][]string, 0, len(q.Groups))
 	for _, g := range q.Groups {
-		meaningful, matched := false, false
+		var alts [][]string
 		for _, t := range g {
-			terms := lang.Terms(analyzer, t.Text)
-			if len(terms) == 0 {
-				continue
-			}
-			meaningful = true
-			if matched = containsAll(field, terms); matched {
-				break
+			if terms := lang.Terms(analyzer, t.Text); len(terms) > 0 {
+				alts = append(alts, terms)
 			}
 		}
-		switch {
-		case matched:
-			words++
-		case meaningful:
+		out = append(out, alts)
+	}
+	return out
+}
+
+// holdsGroups reports whether the terms of a heading or title hold every
+// analysed group that has terms (one of its alternatives in full), and
+// there is at least one such group.
+func holdsGroups(groups [][][]string, field []string) bool {
+	words := 0
+	for _, alts := range groups {
+		if len(alts) == 0 {
+			continue // stop words only
+		}
+		if !slices.ContainsFunc(alts, func(terms []string) bool { return containsAll(field, terms) }) {
 			return false // a word the field lacks
 		}
+		words++
 	}
 	return words > 0
 }

@@ -52,7 +52,7 @@ func TestFewHitsRetriedUnlessHeading(t *testing.T) {
 	}
 }
 
-func TestHoldsQuery(t *testing.T) {
+func TestHoldsGroups(t *testing.T) {
 	en := lang.AnalyzerFor(lang.English)
 	fr := lang.AnalyzerFor(lang.French)
 	for _, tc := range []struct {
@@ -69,9 +69,9 @@ func TestHoldsQuery(t *testing.T) {
 		{"élections fédérales", "Elections federales", fr, true},                    // accents folded
 		{"élections fédérales", "Élections provinciales", fr, false},
 	} {
-		got := holdsQuery(Parse(tc.q), tc.analyzer, lang.Terms(tc.analyzer, tc.field))
+		got := holdsGroups(analyseGroups(Parse(tc.q), tc.analyzer), lang.Terms(tc.analyzer, tc.field))
 		if got != tc.want {
-			t.Errorf("holdsQuery(%q, %q) = %v, want %v", tc.q, tc.field, got, tc.want)
+			t.Errorf("holdsGroups(%q, %q) = %v, want %v", tc.q, tc.field, got, tc.want)
 		}
 	}
 }

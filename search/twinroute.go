@@ -146,14 +146,14 @@ func (s *View) collectFused(ctx context.Context, p plan, main, viaTwin, text que
 	return out, page, skip, nil
 }
 
-// twinWeight is the weight of the twin route in the fusion (collectFused
-// raises it to fuseTwinNamed when the query names the section the twin
-// route found first): fuseTwin for
+// twinWeight is the weight of the twin route in the fusion: fuseTwin for
 // a short query that the lexicon translated word for word into the
 // requested language, fuseTwinLong for a long one (a question the
 // lexicon translates poorly) or one with a word the lexicon left as typed
 // (the lexicon route then matches it only where the other language
-// happens to use the same word).
+// happens to use the same word). collectFused raises fuseTwin to
+// fuseTwinNamed when the query names the section the twin route found
+// first.
 func twinWeight(p plan) float64 {
 	if len(p.q.Groups) >= fuseLongFrom || !p.translated(other(p.src)) {
 		return fuseTwinLong
