@@ -35,8 +35,8 @@ func expandEntities(q Query, g *entity.Gazetteer) Query {
 			if n == 1 {
 				if t := groups[i][0]; t.Phrase {
 					name = t.Text
-				} else if !plausibleName(name) {
-					continue
+				} else if name = lang.StripElision(name); !plausibleName(name) {
+					continue // "l'ANSSI" names the ANSSI
 				}
 			}
 			id, ok := g.Lookup(name)

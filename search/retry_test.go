@@ -75,3 +75,22 @@ func TestHoldsGroups(t *testing.T) {
 		}
 	}
 }
+
+// Names are no evidence of a query's language: "ANSSI", more frequent in
+// the French seed, leaves the language undecided (both languages' matches
+// weigh alike), and the words around a name still decide.
+func TestQueryLangLeavesNamesOut(t *testing.T) {
+	s := openCorpus(t, "../seeds")
+	v := s.live.vocab.Load()
+	for _, tc := range []struct{ q, want string }{
+		{"ANSSI", ""},
+		{"l'ANSSI", ""},
+		{"ANSSI OTAN", ""},
+		{"coopération internationale de l'ANSSI", lang.French},
+		{"ANSSI security agency", lang.English},
+	} {
+		if got := v.queryLang(expandEntities(Parse(tc.q), s.live.gaz)); got != tc.want {
+			t.Errorf("queryLang(%q) = %q, want %q", tc.q, got, tc.want)
+		}
+	}
+}

@@ -138,7 +138,7 @@ func (v *vocabulary) queryLang(q Query) string {
 	score := 0.0 // log-likelihood ratio, English over French
 	for _, g := range q.Groups {
 		for _, t := range g {
-			if t.Prefix {
+			if t.Prefix || t.Entity != "" {
 				continue
 			}
 			for _, w := range strings.FieldsFunc(t.Text, func(r rune) bool { return unicode.IsSpace(r) || r == '-' }) {
