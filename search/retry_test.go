@@ -2,8 +2,6 @@ package search
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/vigie/vigie/lang"
@@ -13,18 +11,12 @@ import (
 // do not answer it is retried with any word; a heading looked up, which
 // finds as few, is not.
 func TestFewHitsRetriedUnlessHeading(t *testing.T) {
-	dir := t.TempDir()
-	docs := map[string]string{
+	dir := writeCorpus(t, map[string]string{
 		"elections.md": "# Elections Act\n\n## Right to vote\n\nEvery citizen who is eighteen years of age may vote at an election.\n",
 		"holidays.md":  "# Holidays Act\n\n## Time off to vote in federal elections\n\nAn employee has the right to three hours off work.\n",
 		"fisheries.md": "# Fisheries Act\n\n## Licences\n\nThe minister may issue a licence to fish.\n",
 		"taxes.md":     "# Excise Act\n\n## Federal duty\n\nA duty is imposed on spirits.\n",
-	}
-	for name, body := range docs {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	s := openCorpus(t, dir)
 	ctx := context.Background()
 

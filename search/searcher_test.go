@@ -3,6 +3,8 @@ package search
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -11,10 +13,34 @@ import (
 	"github.com/vigie/vigie/entity"
 	"github.com/vigie/vigie/indexer"
 	"github.com/vigie/vigie/internal/testutil"
+	"github.com/vigie/vigie/search/lexicon"
 )
+
+// writeCorpus writes files (path relative to the corpus → content) into a
+// temporary corpus folder and returns it.
+func writeCorpus(t testing.TB, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, body := range files {
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
 
 // openCorpus builds an index of dir in a temporary data folder.
 func openCorpus(t testing.TB, dir string) *Searcher {
+	t.Helper()
+	return openCorpusWith(t, dir, nil)
+}
+
+// openCorpusWith is openCorpus searching with a lexicon.
+func openCorpusWith(t testing.TB, dir string, lex *lexicon.Lexicon) *Searcher {
 	t.Helper()
 	data := t.TempDir()
 	g := entity.Default()
@@ -26,7 +52,7 @@ func openCorpus(t testing.TB, dir string) *Searcher {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := New(gen, Options{Gazetteer: g})
+	s := New(gen, Options{Gazetteer: g, Lexicon: lex})
 	t.Cleanup(func() { s.Close() })
 	return s
 }

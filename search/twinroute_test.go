@@ -2,45 +2,21 @@ package search
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
-
-	"github.com/vigie/vigie/entity"
-	"github.com/vigie/vigie/indexer"
 )
 
 // A heading typed in one language and asked for in the other finds the
 // twin of the section it names, even when the lexicon's translation of
 // its words matches another section of the other language better.
 func TestTwinRouteNamedSection(t *testing.T) {
-	dir := t.TempDir()
-	files := map[string]string{
+	dir := writeCorpus(t, map[string]string{
 		"en/records.md": "# Records Act\n\n## 1 Encryption of data\n\nRecords held by an agency are protected.\n\n" +
 			"## 2 Storage\n\nAn agency keeps its records in storage and may use encryption for the data it stores.\n",
 		"fr/records.md": "# Loi sur les documents\n\n## 1 Cryptage de l'information\n\nLes documents d'un organisme sont protégés.\n\n" +
 			"## 2 Stockage\n\nUn organisme conserve ses documents; le chiffrement des données, le chiffrement des données stockées.\n",
-	}
-	for name, body := range files {
-		path := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	data := t.TempDir()
-	if _, err := indexer.Build(context.Background(), indexer.Options{Seeds: dir, Data: data}); err != nil {
-		t.Fatal(err)
-	}
-	gen, err := indexer.Open(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := New(gen, Options{Gazetteer: entity.Default(), Lexicon: testLex})
-	defer s.Close()
-	if len(gen.Twins) == 0 {
+	})
+	s := openCorpusWith(t, dir, testLex)
+	if len(s.live.gen.Twins) == 0 {
 		t.Fatal("no twins aligned: the test needs them")
 	}
 	res, err := s.Search(context.Background(), Request{Query: "encryption of data", Size: 5, Filters: map[string][]string{"lang": {"fr"}}})
