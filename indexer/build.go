@@ -19,6 +19,7 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 
 	"github.com/vigie/vigie/changelog"
+	"github.com/vigie/vigie/lang"
 )
 
 // Extractor finds the actors, forums and years a passage refers to.
@@ -67,7 +68,7 @@ var ErrProblems = errors.New("problems found in the corpus (strict mode)")
 // pipelineVersion changes whenever reading, splitting or the index mapping
 // changes what a document becomes, so that incremental builds do not keep
 // passages made by older code.
-const pipelineVersion = "vigie-pipeline-4" // 3: one fold (NFKD) and Unicode lower case for every layer; 4: the numeric date field
+const pipelineVersion = "vigie-pipeline-5" // 3: one fold (NFKD) and Unicode lower case for every layer; 4: the numeric date field; 5: the vocabulary in files, not in the index
 
 // Progress is how far a build has got.
 type Progress struct {
@@ -202,13 +203,16 @@ func Build(ctx context.Context, opts Options) (*Manifest, error) {
 		}
 		r.setPrevious(prev)
 		log.Info("incremental build", "base", live, "documents", len(prev.Documents))
-		twins, err = b.writeIncremental(ctx, r, srcs, idx)
+		twins, err = b.writeIncremental(ctx, r, srcs, idx, filepath.Join(opts.Data, live))
 	}
 	if err != nil {
 		return nil, err
 	}
 	if err := writeFileSync(filepath.Join(genDir, twinsFile), encodeTwins(twins)); err != nil {
 		return nil, fmt.Errorf("write twins: %w", err)
+	}
+	if err := writeVocabulary(genDir, b.words); err != nil {
+		return nil, err
 	}
 	if opts.Gazetteer != nil {
 		if err := writeFileSync(filepath.Join(genDir, GazetteerFile), opts.Gazetteer); err != nil {
@@ -270,14 +274,23 @@ func Build(ctx context.Context, opts Options) (*Manifest, error) {
 }
 
 // writeIncremental writes the changes of an incremental build into idx,
-// a copy of the live generation's index, merges its segments into one,
-// closes it and returns the twin links of its passages, read back from
-// the index (a reused document is relinked with a partner that changed).
-func (b *builder) writeIncremental(ctx context.Context, r *reader, srcs []source, idx bleve.Index) (map[string]string, error) {
+// a copy of the live generation's index (in the folder live), merges its
+// segments into one, closes it and returns the twin links of its
+// passages, read back from the index (a reused document is relinked with
+// a partner that changed). The vocabulary is the live one's, updated.
+func (b *builder) writeIncremental(ctx context.Context, r *reader, srcs []source, idx bleve.Index, live string) (map[string]string, error) {
+	vocab, err := readVocabulary(live, idx)
+	if err == nil {
+		b.words, err = countsOf(vocab)
+	}
+	if err != nil {
+		idx.Close()
+		return nil, err
+	}
 	b.idx, b.batch = idx, idx.NewBatch()
 	// One writer: deletions and additions must reach the index in order.
 	b.writer = newBatchWriter(idx, 1)
-	err := b.run(ctx, r, srcs)
+	err = b.run(ctx, r, srcs)
 	b.m.Problems = r.problems
 	if err == nil {
 		err = b.finish()
@@ -335,7 +348,7 @@ func (b *builder) writeFull(ctx context.Context, r *reader, srcs []source, idxPa
 	}()
 	err = w.close()
 	<-done
-	b.passages = nil
+	b.passages, b.words = nil, w.words
 	if err != nil {
 		return nil, err
 	}
@@ -381,6 +394,8 @@ type builder struct {
 	// text) for the twins.
 	offline  *offlineWriter
 	passages map[string][]Passage
+	// words counts the vocabulary of the generation being built.
+	words wordCounts
 }
 
 // batchWriter writes batches to the index in the background while the
@@ -618,19 +633,24 @@ func (b *builder) flush() error {
 	return nil
 }
 
-// deleteDoc queues the deletion of every passage of a previous document.
+// deleteDoc queues the deletion of every passage of a previous document,
+// and takes their words out of the vocabulary.
 func (b *builder) deleteDoc(old *DocInfo) error {
 	q := bleve.NewTermQuery(old.ID)
 	q.SetField(FieldDocID)
 	const page = 1000
 	for from := 0; ; from += page {
 		req := bleve.NewSearchRequestOptions(q, page, from, false)
+		req.Fields = []string{FieldLang, FieldText}
 		res, err := b.idx.Search(req)
 		if err != nil {
 			return fmt.Errorf("find passages of %s: %w", old.ID, err)
 		}
 		for _, h := range res.Hits {
 			b.batch.Delete(h.ID)
+			lg, _ := h.Fields[FieldLang].(string)
+			text, _ := h.Fields[FieldText].(string)
+			b.words.add(lg, lang.Words(text), -1)
 		}
 		if len(res.Hits) < page {
 			break
@@ -682,6 +702,7 @@ func (b *builder) indexDoc(doc *Document) (int, error) {
 		if err := b.batch.Index(p.ID, record(p, doc)); err != nil {
 			return 0, fmt.Errorf("index passage of %s: %w", doc.Path, err)
 		}
+		b.words.add(p.Lang, lang.Words(p.Text), 1)
 		if b.batch.Size() >= b.opts.BatchSize {
 			if err := b.flush(); err != nil {
 				return 0, err

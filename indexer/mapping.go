@@ -30,11 +30,11 @@ const (
 	// FieldDate is the document's update (or publication) date as the
 	// number YYYYMMDD, 0 when unknown: sorting by date and date ranges.
 	FieldDate = "date"
-	// FieldWords is the prefix of words_en and words_fr: the passage's
-	// words lower-cased, unstemmed, for the vocabulary (did-you-mean,
-	// fuzzy matching, completions).
-	FieldWords = "words"
 )
+
+// fieldWords is the prefix of words_en and words_fr, the fields that held
+// the vocabulary in generations built before its files (words.go).
+const fieldWords = "words"
 
 // LangField returns the analysed field for a display field and language:
 // LangField("text", "fr") is "text_fr".
@@ -104,7 +104,6 @@ func NewMapping() mapping.IndexMapping {
 		p.AddFieldMappingsAt(LangField(FieldTitle, l), analysed(a, false))
 		p.AddFieldMappingsAt(LangField(FieldHeading, l), analysed(a, true))
 		p.AddFieldMappingsAt(LangField(FieldText, l), analysed(a, true))
-		p.AddFieldMappingsAt(LangField(FieldWords, l), analysed(lang.AnalyzerWords, false))
 	}
 	p.AddFieldMappingsAt(FieldOrdinal, number(true))
 	date := number(true)
@@ -142,7 +141,6 @@ func record(p *Passage, doc *Document) map[string]interface{} {
 		LangField(FieldTitle, p.Lang):   p.Title,
 		LangField(FieldHeading, p.Lang): p.Heading,
 		LangField(FieldText, p.Lang):    p.Text,
-		LangField(FieldWords, p.Lang):   p.Text,
 	}
 	if doc.Updated != "" {
 		r[FieldUpdated] = doc.Updated

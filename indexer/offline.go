@@ -9,10 +9,13 @@ import (
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/vigie/vigie/lang"
 )
 
 // A full build writes its index with bleve's offline builder
@@ -66,6 +69,9 @@ type offlineWriter struct {
 	mu     sync.Mutex
 	err    error
 	closed bool
+	// words counts the words of the passages handed to the builder (the
+	// feeding goroutine's until it ends).
+	words wordCounts
 }
 
 // offlineChunk is a run of passages, mapped and analysed by a worker and
@@ -74,6 +80,7 @@ type offlineChunk struct {
 	ids   []string
 	recs  []map[string]interface{}
 	docs  []*document.Document
+	words wordCounts
 	err   error
 	ready chan struct{}
 }
@@ -98,7 +105,7 @@ func newOfflineWriter(path, tmpDir string, m mapping.IndexMapping) (*offlineWrit
 		return nil, fmt.Errorf("create index: %w", err)
 	}
 	w := &offlineWriter{m: m, bld: bld, path: path, tmpDir: tmpDir, jobs: make(chan *offlineChunk, offlineQueue),
-		order: make(chan *offlineChunk, offlineQueue), done: make(chan struct{})}
+		order: make(chan *offlineChunk, offlineQueue), done: make(chan struct{}), words: wordCounts{}}
 	for range max(runtime.GOMAXPROCS(0), 1) {
 		w.wg.Add(1)
 		go func() {
@@ -143,21 +150,37 @@ func (w *offlineWriter) submit() {
 	w.jobs <- c
 }
 
-// prepare maps and analyses a chunk's documents.
+// prepare maps and analyses a chunk's documents, and counts their words
+// (the vocabulary) from the tokens of their text field.
 func (w *offlineWriter) prepare(c *offlineChunk) {
 	defer close(c.ready)
 	c.docs = make([]*document.Document, len(c.ids))
+	c.words = wordCounts{}
 	for i, id := range c.ids {
 		doc := document.NewDocument(id)
 		if err := w.m.MapDocument(doc, c.recs[i]); err != nil {
 			c.err = fmt.Errorf("map passage %s: %w", id, err)
 			return
 		}
+		lg, _ := c.recs[i][FieldLang].(string)
+		text := LangField(FieldText, lg)
 		for j, f := range doc.Fields {
-			if f.Options().IsIndexed() {
-				f.Analyze()
-				doc.Fields[j] = analysedField{f}
+			if !f.Options().IsIndexed() {
+				continue
 			}
+			if tf, ok := f.(*document.TextField); ok && f.Name() == text && tf.Analyzer() != nil {
+				value := tf.Value()
+				if f.Options().IsStored() {
+					value = append([]byte(nil), value...) // as TextField.Analyze: the stored value stays as written
+				}
+				tokens, words := lang.AnalyzeWords(tf.Analyzer(), value)
+				c.words.add(lg, words, 1)
+				doc.Fields[j] = analysedField{Field: f, length: len(tokens),
+					freqs: analysis.TokenFrequency(tokens, f.ArrayPositions(), f.Options())}
+				continue
+			}
+			f.Analyze()
+			doc.Fields[j] = analysedField{Field: f, length: f.AnalyzedLength(), freqs: f.AnalyzedTokenFrequencies()}
 		}
 		c.docs[i] = doc
 		c.recs[i] = nil
@@ -181,7 +204,8 @@ func (w *offlineWriter) feed() {
 		if err != nil {
 			w.fail(err)
 		}
-		c.docs = nil
+		w.words.merge(c.words)
+		c.docs, c.words = nil, nil
 	}
 }
 
@@ -278,8 +302,16 @@ func (m *preMapping) MapDocument(doc *document.Document, data interface{}) error
 
 // analysedField is a field already analysed: the builder's call to
 // Analyze keeps the result.
-type analysedField struct{ document.Field }
+type analysedField struct {
+	document.Field
+	length int
+	freqs  index.TokenFrequencies
+}
 
 func (analysedField) Analyze() {}
+
+func (f analysedField) AnalyzedLength() int { return f.length }
+
+func (f analysedField) AnalyzedTokenFrequencies() index.TokenFrequencies { return f.freqs }
 
 var _ index.Field = analysedField{}

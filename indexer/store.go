@@ -93,6 +93,9 @@ type Generation struct {
 	// Gazetteer is the source of the gazetteer the generation was tagged
 	// with (Options.Gazetteer); nil when the build stored none.
 	Gazetteer []byte
+	// Vocabulary holds the words of each language's passages and how
+	// many passages hold each (words.go).
+	Vocabulary Vocabulary
 }
 
 // Close closes the generation's index.
@@ -167,7 +170,12 @@ func OpenGeneration(dir string) (*Generation, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open generation %s: %w", name, err)
 	}
-	return &Generation{Name: name, Index: idx, Manifest: m, Twins: twins, Gazetteer: gaz}, nil
+	vocab, err := readVocabulary(dir, idx)
+	if err != nil {
+		idx.Close()
+		return nil, err
+	}
+	return &Generation{Name: name, Index: idx, Manifest: m, Twins: twins, Gazetteer: gaz, Vocabulary: vocab}, nil
 }
 
 func readManifest(dir string) (*Manifest, error) {

@@ -133,3 +133,76 @@ func Terms(analyzer, text string) []string {
 	}
 	return out
 }
+
+// Words returns the distinct words AnalyzerWords makes of text, in the
+// order they first appear: the vocabulary a passage adds to its
+// language's.
+func Words(text string) []string {
+	a, err := Analyzer(AnalyzerWords)
+	if err != nil {
+		return nil
+	}
+	return distinct(a.Analyze([]byte(text)))
+}
+
+// AnalyzeWords analyses text with a, an analyzer of this package, and
+// returns its tokens with the distinct words AnalyzerWords makes of the
+// same text (see Words), tokenizing the text once for both: a full build
+// analyses every passage's text for the index and for the vocabulary.
+// text is the analyser's to change, as a.Analyze's is.
+func AnalyzeWords(a analysis.Analyzer, text []byte) (analysis.TokenStream, []string) {
+	w, err := Analyzer(AnalyzerWords)
+	if err != nil {
+		return a.Analyze(text), nil
+	}
+	da, ok1 := a.(*analysis.DefaultAnalyzer)
+	dw, ok2 := w.(*analysis.DefaultAnalyzer)
+	if !ok1 || !ok2 || len(da.CharFilters) > 0 || len(dw.CharFilters) > 0 || !isUnicode(da.Tokenizer) || !isUnicode(dw.Tokenizer) {
+		// Not one of this package's analyzers: analyse twice.
+		return a.Analyze(text), distinct(w.Analyze(append([]byte(nil), text...)))
+	}
+	tokens := da.Tokenizer.Tokenize(text)
+	// The filters change terms in place, and a term is a slice of text:
+	// the words' tokens get their own copies, in one allocation.
+	size := 0
+	for _, t := range tokens {
+		size += len(t.Term)
+	}
+	buf := make([]byte, 0, size)
+	copies := make([]analysis.Token, len(tokens))
+	words := make(analysis.TokenStream, len(tokens))
+	for i, t := range tokens {
+		copies[i] = *t
+		start := len(buf)
+		buf = append(buf, t.Term...)
+		copies[i].Term = buf[start:len(buf):len(buf)]
+		words[i] = &copies[i]
+	}
+	for _, f := range dw.TokenFilters {
+		words = f.Filter(words)
+	}
+	for _, f := range da.TokenFilters {
+		tokens = f.Filter(tokens)
+	}
+	return tokens, distinct(words)
+}
+
+// distinct returns the distinct terms of tokens, in order.
+func distinct(tokens analysis.TokenStream) []string {
+	seen := make(map[string]struct{}, len(tokens))
+	out := make([]string, 0, len(tokens))
+	for _, t := range tokens {
+		if _, ok := seen[string(t.Term)]; ok {
+			continue
+		}
+		s := string(t.Term)
+		seen[s] = struct{}{}
+		out = append(out, s)
+	}
+	return out
+}
+
+func isUnicode(t analysis.Tokenizer) bool {
+	_, ok := t.(*unicode.UnicodeTokenizer)
+	return ok
+}

@@ -1,28 +1,30 @@
 package search
 
 import (
-	"context"
+	"fmt"
 	"math"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
-	index "github.com/blevesearch/bleve_index_api"
+	lev "github.com/blevesearch/vellum/levenshtein"
 
 	"github.com/vigie/vigie/entity"
 	"github.com/vigie/vigie/indexer"
 	"github.com/vigie/vigie/lang"
 )
 
-// vocabulary is what a generation's index says about its words: how many
+// vocabulary is what a generation says about its words: how many
 // passages of each language hold each word (lower case, accents kept,
-// unstemmed: the words_en and words_fr fields), and the completions built
+// unstemmed: the generation's Vocabulary), and the completions built
 // from them. It is built once per generation, when the Searcher opens or
 // swaps it.
 type vocabulary struct {
-	idx bleve.Index
+	// words is the generation's vocabulary, searched for close words.
+	words indexer.Vocabulary
 	// df maps a language and a word to the passages holding it.
 	df map[string]map[string]int
 	// folded maps a language and a folded word ("securite") to the
@@ -34,14 +36,20 @@ type vocabulary struct {
 }
 
 func newVocabulary(gen *indexer.Generation, g *entity.Gazetteer) *vocabulary {
-	v := &vocabulary{idx: gen.Index, df: map[string]map[string]int{}, folded: map[string]map[string]int{}}
+	v := &vocabulary{words: gen.Vocabulary, df: map[string]map[string]int{}, folded: map[string]map[string]int{}}
 	for _, lg := range lang.Languages {
 		df := map[string]int{}
 		folded := map[string]int{}
-		_ = eachTerm(gen.Index, indexer.LangField(indexer.FieldWords, lg), func(term string, n int) {
-			df[term] = n
-			folded[lang.Fold(term)] += n
-		})
+		if f := gen.Vocabulary[lg]; f != nil {
+			it, err := f.Iterator(nil, nil)
+			for err == nil {
+				k, n := it.Current()
+				term := string(k)
+				df[term] = int(n)
+				folded[lang.Fold(term)] += int(n)
+				err = it.Next()
+			}
+		}
 		v.df[lg], v.folded[lg] = df, folded
 	}
 	v.passages = map[string]int{}
@@ -58,49 +66,6 @@ func newVocabulary(gen *indexer.Generation, g *entity.Gazetteer) *vocabulary {
 	}
 	v.sugg = newSuggester(v.df, entityCount, g, gen.Manifest)
 	return v
-}
-
-// eachTerm calls fn with every term of a field's dictionary and the number
-// of documents holding it. The counts come from each term's postings, not
-// from the dictionary iterator: zap (v16.3.4) reuses one postings list per
-// segment while iterating, and after the first term held by a single
-// document ("1-hit" encoding, used on fields without term vectors) it
-// reports a count of 1 for every later term of that segment.
-func eachTerm(idx bleve.Index, field string, fn func(term string, n int)) error {
-	ai, err := idx.Advanced()
-	if err != nil {
-		return err
-	}
-	r, err := ai.Reader()
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	d, err := r.FieldDict(field)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	ctx := context.Background()
-	for {
-		e, err := d.Next()
-		if err != nil {
-			return err
-		}
-		if e == nil {
-			return nil
-		}
-		// The term may share memory with the index's dictionary (scorch
-		// converts bytes to strings without copying): keep a copy.
-		term := strings.Clone(e.Term)
-		tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
-		if err != nil {
-			return err
-		}
-		n := tfr.Count()
-		tfr.Close()
-		fn(term, int(n))
-	}
 }
 
 // termCount returns the number of documents holding a term of a keyword
@@ -210,37 +175,30 @@ func (v *vocabulary) closeWords(lg, word string) []closeWord {
 	if fz == 0 || v == nil {
 		return nil
 	}
-	ai, err := v.idx.Advanced()
+	f := v.words[lg]
+	if f == nil {
+		return nil
+	}
+	dfa, err := levenshtein(fz).BuildDfa(w, uint8(fz))
 	if err != nil {
 		return nil
 	}
-	r, err := ai.Reader()
-	if err != nil {
-		return nil
-	}
-	defer r.Close()
-	fr, ok := r.(index.IndexReaderFuzzy)
-	if !ok {
-		return nil
-	}
-	first, _ := utf8.DecodeRuneInString(w)
-	d, fa, err := fr.FieldDictFuzzyAutomaton(indexer.LangField(indexer.FieldWords, lg), w, fz, string(first))
-	if err != nil {
-		return nil
-	}
-	defer d.Close()
+	// Words with the same first letter: the range from it to the next
+	// byte string.
+	first, size := utf8.DecodeRuneInString(w)
+	lo := []byte(string(first))
+	hi := append([]byte(nil), w[:size]...)
+	hi[len(hi)-1]++ // a UTF-8 sequence never ends in 0xff
 	var out []closeWord
-	for {
-		e, err := d.Next()
-		if err != nil || e == nil {
-			break
+	it, err := f.Search(dfa, lo, hi)
+	for err == nil {
+		k, n := it.Current()
+		term := string(k)
+		if term != w && lang.Fold(term) != lang.Fold(w) {
+			_, dist := dfa.MatchAndDistance(term)
+			out = append(out, closeWord{word: term, dist: int(dist), df: int(n)})
 		}
-		if e.Term == w || lang.Fold(e.Term) == lang.Fold(w) {
-			continue
-		}
-		term := strings.Clone(e.Term)
-		_, dist := fa.MatchAndDistance(term)
-		out = append(out, closeWord{word: term, dist: int(dist), df: v.df[lg][term]})
+		err = it.Next()
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].dist != out[j].dist {
@@ -491,4 +449,28 @@ func (v *vocabulary) commonGroups(q Query) map[string]map[int]bool {
 		}
 	}
 	return out
+}
+
+// levenshtein returns the automaton builder of an edit distance (1 or
+// 2), built once: building one is costly (bleve keeps its two the same way).
+func levenshtein(fz int) *lev.LevenshteinAutomatonBuilder {
+	if fz == 1 {
+		return lev1()
+	}
+	return lev2()
+}
+
+var (
+	lev1 = levBuilder(1)
+	lev2 = levBuilder(2)
+)
+
+func levBuilder(d uint8) func() *lev.LevenshteinAutomatonBuilder {
+	return sync.OnceValue(func() *lev.LevenshteinAutomatonBuilder {
+		b, err := lev.NewLevenshteinAutomatonBuilder(d, true)
+		if err != nil {
+			panic(fmt.Sprintf("levenshtein automaton builder: %v", err))
+		}
+		return b
+	})
 }
