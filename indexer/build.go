@@ -699,10 +699,14 @@ func (b *builder) indexDoc(doc *Document) (int, error) {
 			}
 			continue
 		}
-		if err := b.batch.Index(p.ID, record(p, doc)); err != nil {
+		d, words, err := prepareDoc(b.idx.Mapping(), p.ID, record(p, doc))
+		if err == nil {
+			err = b.batch.IndexAdvanced(d)
+		}
+		if err != nil {
 			return 0, fmt.Errorf("index passage of %s: %w", doc.Path, err)
 		}
-		b.words.add(p.Lang, lang.Words(p.Text), 1)
+		b.words.add(p.Lang, words, 1)
 		if b.batch.Size() >= b.opts.BatchSize {
 			if err := b.flush(); err != nil {
 				return 0, err

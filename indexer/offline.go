@@ -150,38 +150,19 @@ func (w *offlineWriter) submit() {
 	w.jobs <- c
 }
 
-// prepare maps and analyses a chunk's documents, and counts their words
-// (the vocabulary) from the tokens of their text field.
+// prepare maps and analyses a chunk's documents, and counts their words.
 func (w *offlineWriter) prepare(c *offlineChunk) {
 	defer close(c.ready)
 	c.docs = make([]*document.Document, len(c.ids))
 	c.words = wordCounts{}
 	for i, id := range c.ids {
-		doc := document.NewDocument(id)
-		if err := w.m.MapDocument(doc, c.recs[i]); err != nil {
-			c.err = fmt.Errorf("map passage %s: %w", id, err)
+		doc, words, err := prepareDoc(w.m, id, c.recs[i])
+		if err != nil {
+			c.err = err
 			return
 		}
 		lg, _ := c.recs[i][FieldLang].(string)
-		text := LangField(FieldText, lg)
-		for j, f := range doc.Fields {
-			if !f.Options().IsIndexed() {
-				continue
-			}
-			if tf, ok := f.(*document.TextField); ok && f.Name() == text && tf.Analyzer() != nil {
-				value := tf.Value()
-				if f.Options().IsStored() {
-					value = append([]byte(nil), value...) // as TextField.Analyze: the stored value stays as written
-				}
-				tokens, words := lang.AnalyzeWords(tf.Analyzer(), value)
-				c.words.add(lg, words, 1)
-				doc.Fields[j] = analysedField{Field: f, length: len(tokens),
-					freqs: analysis.TokenFrequency(tokens, f.ArrayPositions(), f.Options())}
-				continue
-			}
-			f.Analyze()
-			doc.Fields[j] = analysedField{Field: f, length: f.AnalyzedLength(), freqs: f.AnalyzedTokenFrequencies()}
-		}
+		c.words.add(lg, words, 1)
 		c.docs[i] = doc
 		c.recs[i] = nil
 	}
@@ -276,6 +257,48 @@ func (w *offlineWriter) abort() {
 	w.fail(errors.New("build aborted"))
 	w.cur = nil
 	w.stop()
+}
+
+// prepareDoc maps and analyses a passage's record (see record) as both
+// kinds of build index it, and returns the distinct words of its text
+// (lang.Words), from the same tokens. Two things differ from bleve's own
+// analysis: the text is tokenized once for the index and the vocabulary,
+// and a number field holds its full-precision term only (NumberTerm).
+func prepareDoc(m mapping.IndexMapping, id string, rec map[string]interface{}) (*document.Document, []string, error) {
+	doc := document.NewDocument(id)
+	if err := m.MapDocument(doc, rec); err != nil {
+		return nil, nil, fmt.Errorf("map passage %s: %w", id, err)
+	}
+	lg, _ := rec[FieldLang].(string)
+	text := LangField(FieldText, lg)
+	var words []string
+	for j, f := range doc.Fields {
+		if !f.Options().IsIndexed() {
+			continue
+		}
+		var tokens analysis.TokenStream
+		switch f := f.(type) {
+		case *document.TextField:
+			if f.Name() != text || f.Analyzer() == nil {
+				f.Analyze()
+				doc.Fields[j] = analysedField{Field: f, length: f.AnalyzedLength(), freqs: f.AnalyzedTokenFrequencies()}
+				continue
+			}
+			value := f.Value()
+			if f.Options().IsStored() {
+				value = append([]byte(nil), value...) // as TextField.Analyze: the stored value stays as written
+			}
+			tokens, words = lang.AnalyzeWords(f.Analyzer(), value)
+		case *document.NumericField:
+			tokens = analysis.TokenStream{{Start: 0, End: len(f.Value()), Term: f.Value(), Position: 1, Type: analysis.Numeric}}
+		default:
+			f.Analyze()
+			doc.Fields[j] = analysedField{Field: f, length: f.AnalyzedLength(), freqs: f.AnalyzedTokenFrequencies()}
+			continue
+		}
+		doc.Fields[j] = analysedField{Field: f, length: len(tokens), freqs: analysis.TokenFrequency(tokens, f.ArrayPositions(), f.Options())}
+	}
+	return doc, words, nil
 }
 
 // preMapping is the index mapping as the offline builder sees it: the

@@ -24,7 +24,8 @@ func smallOfflineSegments(t *testing.T) {
 }
 
 // onlineIndex indexes the passages of seeds as a full build did before the
-// offline builder: scorch's online index, one batch per document, merged
+// offline builder, as an incremental build does: the documents prepareDoc
+// makes into scorch's online index, one batch per document, merged
 // into one segment at the end (compact). The merge matters: scorch's BM25
 // statistics depend on how the index is cut into segments, and scores
 // differ by up to 20% between one segment and several.
@@ -43,7 +44,11 @@ func onlineIndex(t *testing.T, seeds string) bleve.Index {
 		b := idx.NewBatch()
 		for _, p := range Split(d, SplitOptions{}) {
 			p.Actors, p.Forums = union(d.Actors, nil), union(d.Forums, nil)
-			if err := b.Index(p.ID, record(&p, d)); err != nil {
+			doc, _, err := prepareDoc(idx.Mapping(), p.ID, record(&p, d))
+			if err == nil {
+				err = b.IndexAdvanced(doc)
+			}
+			if err != nil {
 				t.Fatal(err)
 			}
 		}

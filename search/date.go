@@ -89,8 +89,10 @@ func dateQuery(r Request) query.Query {
 	if r.DateTo != "" {
 		hi, _ = parseDateBound("date_to", r.DateTo, true)
 	}
+	// A range of the date field's full-precision terms (see
+	// indexer.NumberTerm), about 300 distinct dates on laws-canada.
 	yes := true
-	q := bleve.NewNumericRangeInclusiveQuery(&lo, &hi, &yes, &yes)
+	q := bleve.NewTermRangeInclusiveQuery(indexer.NumberTerm(lo), indexer.NumberTerm(hi), &yes, &yes)
 	q.SetField(indexer.FieldDate)
 	return q
 }
