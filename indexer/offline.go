@@ -4,32 +4,45 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"sync"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+	zapv17 "github.com/blevesearch/zapx/v17"
 
 	"github.com/vigie/vigie/lang"
 )
 
-// A full build writes its index with bleve's offline builder
-// (bleve.NewBuilder): segments are built and written without scorch's
-// introducer, persister (an fsync per batch) and background merger, and
-// merged once, at the end, into one segment. The builder maps and
-// analyses each document on the goroutine that hands it over, one at a
-// time; offlineWriter maps and analyses on a pool of goroutines instead,
-// so that analysis runs on every core while the builder turns the
-// analysed documents into segments.
+// A full build writes its index as bleve's offline builder
+// (bleve.NewBuilder) does: segments built and written without scorch's
+// introducer, persister (an fsync per batch) and background merger, then
+// merged once, at the end, into one segment. The builder builds its
+// segments one at a time, on the goroutine that hands it documents, and
+// maps and analyses them there too; offlineWriter does the same work on
+// every core instead:
 //
-// The builder receives the analysed documents through bleve's own API:
-// its Index(id, data) calls the mapping's MapDocument, and preMapping's
-// copies the document prepared here, whose fields' Analyze do nothing.
+//   - a pool of goroutines maps and analyses the passages (prepareDoc),
+//     in chunks;
+//   - the feeding goroutine cuts the analysed documents, in order, into
+//     batches of offlineBatch;
+//   - a second pool builds each batch's segment and writes it (zap, the
+//     segment format and version bleve writes by default);
+//   - close merges the segments, in order, into one (zap's merge, as the
+//     builder's), and writes the index around it: bleve's builder writes
+//     an index of one placeholder document (the root, the stored mapping
+//     and the index's metadata, through bleve's API), whose one segment
+//     file the merged segment then replaces. The root names the segment's
+//     file, type and version only, nothing of its content.
+//
 // An incremental build, which deletes and replaces passages, keeps the
 // online index (bleve.Index.Batch).
 
@@ -39,43 +52,47 @@ var (
 	// offlineChunkSize is how many passages a worker maps and analyses at
 	// a time.
 	offlineChunkSize = 128
-	// offlineQueue bounds the chunks prepared ahead of the builder, and so
-	// the memory analysed documents hold.
+	// offlineQueue bounds the chunks prepared ahead of the segment
+	// builders, and so the memory analysed documents hold.
 	offlineQueue = 16
-	// offlineBatch is the number of documents per segment the builder
-	// writes before the final merge: larger segments hold more analysed
-	// documents in memory and made no difference to the build's CPU
-	// (2,000 and 8,000 on laws-canada).
+	// offlineBatch is the number of documents a segment holds before the
+	// final merge: larger segments hold more analysed documents in memory
+	// and made no difference to the build's CPU (2,000 and 8,000 on
+	// laws-canada).
 	offlineBatch = 2000
 )
 
-// offlineMergeMax is how many segments the builder merges at once: all
-// of them up to two million passages, so that the final merge reads each
-// segment once instead of merging merged segments again.
-const offlineMergeMax = 1024
+// zapPlugin is the segment format of a full build: bleve's default
+// (scorch registers zap v17 as its default segment plugin), named to the
+// builder that writes the root (forceSegmentType, forceSegmentVersion).
+var zapPlugin = &zapv17.ZapPlugin{}
 
 // offlineWriter builds a new index from passages handed to add.
 type offlineWriter struct {
-	m      mapping.IndexMapping
-	bld    bleve.Builder
+	m      *mapping.IndexMappingImpl
 	path   string // the index
-	tmpDir string // the builder's segments before the merge
+	tmpDir string // the segments before the merge
 	n      int    // passages added
 	cur    *offlineChunk
 	jobs   chan *offlineChunk
 	order  chan *offlineChunk
-	wg     sync.WaitGroup // the workers
+	wg     sync.WaitGroup // the workers preparing chunks
 	done   chan struct{}  // closed when the feeding goroutine ends
+	batch  chan offlineSegment
+	segWG  sync.WaitGroup // the workers building segments
 	mu     sync.Mutex
 	err    error
 	closed bool
+	// segments are the files of the segments built, by sequence number
+	// (under mu).
+	segments []string
 	// words counts the words of the passages handed to the builder (the
 	// feeding goroutine's until it ends).
 	words wordCounts
 }
 
 // offlineChunk is a run of passages, mapped and analysed by a worker and
-// handed to the builder in the order they were added.
+// handed on in the order they were added.
 type offlineChunk struct {
 	ids   []string
 	recs  []map[string]interface{}
@@ -85,7 +102,14 @@ type offlineChunk struct {
 	ready chan struct{}
 }
 
-// newOfflineWriter creates the index at path (which must not exist) and
+// offlineSegment is a batch of analysed documents to build a segment of,
+// the seq-th of the build.
+type offlineSegment struct {
+	seq  int
+	docs []index.Document
+}
+
+// newOfflineWriter prepares a new index at path (which must not exist) and
 // starts the workers. Temporary segments go to the folder tmpDir, which
 // close removes.
 func newOfflineWriter(path, tmpDir string, m mapping.IndexMapping) (*offlineWriter, error) {
@@ -96,22 +120,23 @@ func newOfflineWriter(path, tmpDir string, m mapping.IndexMapping) (*offlineWrit
 	if err := os.MkdirAll(tmpDir, 0o755); err != nil {
 		return nil, fmt.Errorf("create index: %w", err)
 	}
-	bld, err := bleve.NewBuilder(path, &preMapping{im}, map[string]interface{}{
-		"batchSize":       offlineBatch,
-		"mergeMax":        offlineMergeMax,
-		"buildPathPrefix": tmpDir,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("create index: %w", err)
-	}
-	w := &offlineWriter{m: m, bld: bld, path: path, tmpDir: tmpDir, jobs: make(chan *offlineChunk, offlineQueue),
-		order: make(chan *offlineChunk, offlineQueue), done: make(chan struct{}), words: wordCounts{}}
-	for range max(runtime.GOMAXPROCS(0), 1) {
+	workers := max(runtime.GOMAXPROCS(0), 1)
+	w := &offlineWriter{m: im, path: path, tmpDir: tmpDir, jobs: make(chan *offlineChunk, offlineQueue),
+		order: make(chan *offlineChunk, offlineQueue), done: make(chan struct{}),
+		batch: make(chan offlineSegment), words: wordCounts{}}
+	for range workers {
 		w.wg.Add(1)
 		go func() {
 			defer w.wg.Done()
 			for c := range w.jobs {
 				w.prepare(c)
+			}
+		}()
+		w.segWG.Add(1)
+		go func() {
+			defer w.segWG.Done()
+			for b := range w.batch {
+				w.build(b)
 			}
 		}()
 	}
@@ -161,6 +186,9 @@ func (w *offlineWriter) prepare(c *offlineChunk) {
 			c.err = err
 			return
 		}
+		// The _id field, as scorch adds it to every document.
+		doc.AddIDField()
+		doc.Fields[len(doc.Fields)-1].Analyze()
 		lg, _ := c.recs[i][FieldLang].(string)
 		c.words.add(lg, words, 1)
 		c.docs[i] = doc
@@ -168,26 +196,68 @@ func (w *offlineWriter) prepare(c *offlineChunk) {
 	}
 }
 
-// feed hands the analysed documents to the builder, in order.
+// feed cuts the analysed documents into segments' batches, in order.
 func (w *offlineWriter) feed() {
 	defer close(w.done)
+	defer close(w.batch)
+	var docs []index.Document
+	seq := 0
+	flush := func() {
+		if len(docs) > 0 {
+			w.batch <- offlineSegment{seq: seq, docs: docs}
+			seq++
+			docs = nil
+		}
+	}
 	for c := range w.order {
 		<-c.ready
 		if w.failed() != nil {
 			continue // drain
 		}
-		err := c.err
-		for i := 0; err == nil && i < len(c.docs); i++ {
-			if e := w.bld.Index(c.ids[i], prepared{c.docs[i]}); e != nil {
-				err = fmt.Errorf("index passage %s: %w", c.ids[i], e)
-			}
+		if c.err != nil {
+			w.fail(c.err)
+			continue
 		}
-		if err != nil {
-			w.fail(err)
+		for _, d := range c.docs {
+			docs = append(docs, d)
+			if len(docs) >= offlineBatch {
+				flush()
+			}
 		}
 		w.words.merge(c.words)
 		c.docs, c.words = nil, nil
 	}
+	if w.failed() == nil {
+		flush()
+	}
+}
+
+// build builds and writes one batch's segment.
+func (w *offlineWriter) build(b offlineSegment) {
+	if w.failed() != nil {
+		return
+	}
+	seg, _, err := zapPlugin.New(b.docs)
+	if err != nil {
+		w.fail(fmt.Errorf("build segment: %w", err))
+		return
+	}
+	path := filepath.Join(w.tmpDir, fmt.Sprintf("%09d.zap", b.seq))
+	un, ok := seg.(segment.UnpersistedSegment)
+	if !ok {
+		w.fail(fmt.Errorf("build segment: %T cannot be written", seg))
+		return
+	}
+	if err := un.Persist(path); err != nil {
+		w.fail(fmt.Errorf("write segment: %w", err))
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for len(w.segments) <= b.seq {
+		w.segments = append(w.segments, "")
+	}
+	w.segments[b.seq] = path
 }
 
 func (w *offlineWriter) failed() error {
@@ -205,7 +275,7 @@ func (w *offlineWriter) fail(err error) {
 }
 
 // stop ends the workers and the feeding goroutine once every queued chunk
-// is through.
+// is through and every segment written.
 func (w *offlineWriter) stop() {
 	if w.closed {
 		return
@@ -215,6 +285,7 @@ func (w *offlineWriter) stop() {
 	close(w.jobs)
 	w.wg.Wait()
 	<-w.done
+	w.segWG.Wait()
 }
 
 // close writes the last passages, merges the segments into one and
@@ -242,13 +313,79 @@ func (w *offlineWriter) close() error {
 	// The analysed documents are garbage now: hand their memory back
 	// before the merge maps every segment, or the peak RSS is both.
 	debug.FreeOSMemory()
-	if err := w.bld.Close(); err != nil {
+	merged, err := w.merge()
+	if err == nil {
+		err = w.writeIndex(merged)
+	}
+	if err != nil {
 		return fmt.Errorf("write index: %w", err)
 	}
 	if err := os.RemoveAll(w.tmpDir); err != nil {
 		return fmt.Errorf("write index: %w", err)
 	}
 	return nil
+}
+
+// merge merges the segments, in order, into one, and returns its file.
+func (w *offlineWriter) merge() (string, error) {
+	if len(w.segments) == 1 {
+		return w.segments[0], nil
+	}
+	segs := make([]segment.Segment, 0, len(w.segments))
+	defer func() {
+		for _, s := range segs {
+			s.Close()
+		}
+	}()
+	for _, p := range w.segments {
+		s, err := zapPlugin.Open(p)
+		if err != nil {
+			return "", fmt.Errorf("open segment: %w", err)
+		}
+		segs = append(segs, s)
+	}
+	path := filepath.Join(w.tmpDir, "merged.zap")
+	if _, _, err := zapPlugin.Merge(segs, make([]*roaring.Bitmap, len(segs)), path, nil, nil); err != nil {
+		return "", fmt.Errorf("merge segments: %w", err)
+	}
+	return path, nil
+}
+
+// writeIndex writes the index at w.path around the segment file seg: the
+// offline builder writes an index of one placeholder document, whose
+// segment seg replaces.
+func (w *offlineWriter) writeIndex(seg string) error {
+	s, err := zapPlugin.Open(seg)
+	if err != nil {
+		return fmt.Errorf("open segment: %w", err)
+	}
+	n := s.Count()
+	s.Close()
+	if n != uint64(w.n) {
+		return fmt.Errorf("merged segment holds %d passages, not %d", n, w.n)
+	}
+	bld, err := bleve.NewBuilder(w.path, &preMapping{w.m}, map[string]interface{}{
+		"batchSize":           1,
+		"buildPathPrefix":     w.tmpDir,
+		"forceSegmentType":    zapPlugin.Type(),
+		"forceSegmentVersion": int(zapPlugin.Version()),
+	})
+	if err != nil {
+		return err
+	}
+	const placeholder = "placeholder"
+	doc, _, err := prepareDoc(w.m, placeholder, map[string]interface{}{})
+	if err == nil {
+		err = bld.Index(placeholder, prepared{doc})
+	}
+	if err := errors.Join(err, bld.Close()); err != nil {
+		return err
+	}
+	files, err := filepath.Glob(filepath.Join(w.path, "store", "*.zap"))
+	if err != nil || len(files) != 1 {
+		return fmt.Errorf("the builder wrote %d segments", len(files))
+	}
+	return os.Rename(seg, files[0])
 }
 
 // abort stops the workers without writing the index; the caller removes
