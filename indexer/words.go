@@ -36,19 +36,6 @@ func wordsFile(lg string) string { return "words_" + lg + ".fst" }
 // language without passages has an empty FST.
 type Vocabulary map[string]*vellum.FST
 
-// Count returns the number of passages of lg holding word.
-func (v Vocabulary) Count(lg, word string) int {
-	f := v[lg]
-	if f == nil {
-		return 0
-	}
-	n, ok, err := f.Get([]byte(word))
-	if err != nil || !ok {
-		return 0
-	}
-	return int(n)
-}
-
 // wordCounts counts, for each language, the passages holding each word.
 type wordCounts map[string]map[string]int
 
