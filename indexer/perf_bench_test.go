@@ -70,6 +70,28 @@ func BenchmarkAnalyze(b *testing.B) {
 	}
 }
 
+// BenchmarkAnalyzeWords analyses a laws paragraph as a build does for a
+// passage's text: the language's analyzer and the vocabulary's words from
+// the same tokens (lang.AnalyzeWords).
+func BenchmarkAnalyzeWords(b *testing.B) {
+	for _, lg := range lang.Languages {
+		text := lawsParagraph(b, lg)
+		a, err := lang.Analyzer(lang.AnalyzerFor(lg))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(lg, func(b *testing.B) {
+			b.SetBytes(int64(len(text)))
+			b.ReportAllocs()
+			buf := make([]byte, len(text))
+			for b.Loop() {
+				copy(buf, text) // the filters change the text in place
+				lang.AnalyzeWords(a, buf)
+			}
+		})
+	}
+}
+
 // BenchmarkParseLaws parses (normalises and renders the Markdown of) the
 // largest Act, in each language.
 func BenchmarkParseLaws(b *testing.B) {

@@ -3,6 +3,7 @@ package lang
 import (
 	"bytes"
 	"fmt"
+	"reflect"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -162,6 +163,19 @@ func AnalyzeWords(a analysis.Analyzer, text []byte) (analysis.TokenStream, []str
 		return a.Analyze(text), distinct(w.Analyze(append([]byte(nil), text...)))
 	}
 	tokens := da.Tokenizer.Tokenize(text)
+	if shared := sharedFilters(da.TokenFilters, dw.TokenFilters); shared == len(dw.TokenFilters) {
+		// The analyzer begins with the words' chain (French): the words
+		// are its distinct terms at that point, copied before the rest of
+		// its filters change them in place.
+		for _, f := range da.TokenFilters[:shared] {
+			tokens = f.Filter(tokens)
+		}
+		words := distinct(tokens)
+		for _, f := range da.TokenFilters[shared:] {
+			tokens = f.Filter(tokens)
+		}
+		return tokens, words
+	}
 	// The filters change terms in place, and a term is a slice of text:
 	// the words' tokens get their own copies, in one allocation.
 	size := 0
@@ -185,6 +199,26 @@ func AnalyzeWords(a analysis.Analyzer, text []byte) (analysis.TokenStream, []str
 		tokens = f.Filter(tokens)
 	}
 	return tokens, distinct(words)
+}
+
+// sharedFilters returns how many filters the chains a and b begin with
+// alike: the French analyzer begins with the whole of the words' chain.
+func sharedFilters(a, b []analysis.TokenFilter) int {
+	n := 0
+	for n < len(a) && n < len(b) && sameFilter(a[n], b[n]) {
+		n++
+	}
+	return n
+}
+
+func sameFilter(x, y analysis.TokenFilter) bool {
+	if reflect.TypeOf(x) != reflect.TypeOf(y) {
+		return false
+	}
+	if _, ok := x.(termFilter); ok {
+		return reflect.ValueOf(x).Pointer() == reflect.ValueOf(y).Pointer()
+	}
+	return reflect.DeepEqual(x, y)
 }
 
 // distinct returns the distinct terms of tokens, in order.

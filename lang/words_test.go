@@ -70,3 +70,26 @@ func tokens(ts analysis.TokenStream) []tok {
 	}
 	return out
 }
+
+// TestFrenchBeginsWithTheWordsChain guards AnalyzeWords' cheap path: the
+// French analyzer begins with the words' filters (its words then cost no
+// second pass), the English one does not (possessive before lower case).
+func TestFrenchBeginsWithTheWordsChain(t *testing.T) {
+	chain := func(name string) []analysis.TokenFilter {
+		a, err := Analyzer(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a.(*analysis.DefaultAnalyzer).TokenFilters
+	}
+	words := chain(AnalyzerWords)
+	if n := sharedFilters(chain(AnalyzerFR), words); n != len(words) {
+		t.Errorf("French analyzer shares %d filters with the words' %d", n, len(words))
+	}
+	if n := sharedFilters(chain(AnalyzerEN), words); n != 1 {
+		t.Errorf("English analyzer shares %d filters with the words', want 1 (apostrophes)", n)
+	}
+	if n := sharedFilters(chain(AnalyzerFold), words); n != 0 {
+		t.Errorf("fold analyzer shares %d filters with the words', want 0", n)
+	}
+}
