@@ -232,10 +232,20 @@ func (w *offlineWriter) feed() {
 	}
 }
 
+// testHookSegment, when set, runs before each segment is built; its
+// error fails the build as a segment's own would.
+var testHookSegment func(seq int) error
+
 // build builds and writes one batch's segment.
 func (w *offlineWriter) build(b offlineSegment) {
 	if w.failed() != nil {
 		return
+	}
+	if testHookSegment != nil {
+		if err := testHookSegment(b.seq); err != nil {
+			w.fail(fmt.Errorf("build segment: %w", err))
+			return
+		}
 	}
 	seg, _, err := zapPlugin.New(b.docs)
 	if err != nil {

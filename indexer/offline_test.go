@@ -3,10 +3,12 @@ package indexer
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
@@ -217,6 +219,39 @@ func TestFullBuildCancelled(t *testing.T) {
 		}
 		if gens, _ := generations(data); len(gens) != 1 {
 			t.Errorf("cancelled build left generations %v", gens)
+		}
+	}
+}
+
+// TestFullBuildSegmentFails: a segment that cannot be built, the first or
+// one among many built on both cores, fails the build with its error and
+// leaves the live generation as it was, with nothing of the failed build
+// left in the data folder.
+func TestFullBuildSegmentFails(t *testing.T) {
+	seeds := testutil.Corpus(t, "cloud-guardrails")
+	smallOfflineSegments(t)
+	data := t.TempDir()
+	m1, err := Build(context.Background(), Options{Seeds: seeds, Data: data, Full: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { testHookSegment = nil })
+	for _, at := range []int{0, 9} {
+		testHookSegment = func(seq int) error {
+			if seq == at {
+				return errors.New("disk full")
+			}
+			return nil
+		}
+		_, err := Build(context.Background(), Options{Seeds: seeds, Data: data, Full: true})
+		if err == nil || !strings.Contains(err.Error(), "build segment: disk full") {
+			t.Fatalf("segment %d failing: build error %v", at, err)
+		}
+		if cur, _ := Current(data); cur != m1.Generation {
+			t.Errorf("live generation %s after a failed build, want %s", cur, m1.Generation)
+		}
+		if gens, _ := generations(data); len(gens) != 1 {
+			t.Errorf("failed build left generations %v", gens)
 		}
 	}
 }
