@@ -36,6 +36,25 @@ func wordsFile(lg string) string { return "words_" + lg + ".fst" }
 // language without passages has an empty FST.
 type Vocabulary map[string]*vellum.FST
 
+// Each calls fn with every word of lg's vocabulary, in byte order, and
+// the number of passages holding it.
+func (v Vocabulary) Each(lg string, fn func(word string, n int)) error {
+	f := v[lg]
+	if f == nil {
+		return nil
+	}
+	it, err := f.Iterator(nil, nil)
+	for err == nil {
+		k, n := it.Current()
+		fn(string(k), int(n))
+		err = it.Next()
+	}
+	if !errors.Is(err, vellum.ErrIteratorDone) {
+		return fmt.Errorf("read vocabulary (%s): %w", lg, err)
+	}
+	return nil
+}
+
 // wordCounts counts, for each language, the passages holding each word.
 type wordCounts map[string]map[string]int
 
@@ -68,16 +87,10 @@ func (c wordCounts) merge(o wordCounts) {
 // countsOf reads a vocabulary's counts back, to update them.
 func countsOf(v Vocabulary) (wordCounts, error) {
 	c := wordCounts{}
-	for lg, f := range v {
+	for lg := range v {
 		m := map[string]int{}
-		it, err := f.Iterator(nil, nil)
-		for err == nil {
-			k, n := it.Current()
-			m[string(k)] = int(n)
-			err = it.Next()
-		}
-		if !errors.Is(err, vellum.ErrIteratorDone) {
-			return nil, fmt.Errorf("read vocabulary: %w", err)
+		if err := v.Each(lg, func(w string, n int) { m[w] = n }); err != nil {
+			return nil, err
 		}
 		c[lg] = m
 	}

@@ -40,16 +40,10 @@ func newVocabulary(gen *indexer.Generation, g *entity.Gazetteer) *vocabulary {
 	for _, lg := range lang.Languages {
 		df := map[string]int{}
 		folded := map[string]int{}
-		if f := gen.Vocabulary[lg]; f != nil {
-			it, err := f.Iterator(nil, nil)
-			for err == nil {
-				k, n := it.Current()
-				term := string(k)
-				df[term] = int(n)
-				folded[lang.Fold(term)] += int(n)
-				err = it.Next()
-			}
-		}
+		_ = gen.Vocabulary.Each(lg, func(w string, n int) {
+			df[w] = n
+			folded[lang.Fold(w)] += n
+		})
 		v.df[lg], v.folded[lg] = df, folded
 	}
 	v.passages = map[string]int{}
