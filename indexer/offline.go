@@ -424,21 +424,16 @@ func prepareDoc(m mapping.IndexMapping, id string, rec map[string]interface{}) (
 			continue
 		}
 		var tokens analysis.TokenStream
-		switch f := f.(type) {
-		case *document.TextField:
-			if f.Name() != text || f.Analyzer() == nil {
-				f.Analyze()
-				doc.Fields[j] = analysedField{Field: f, length: f.AnalyzedLength(), freqs: f.AnalyzedTokenFrequencies()}
-				continue
-			}
-			value := f.Value()
+		if tf, ok := f.(*document.TextField); ok && f.Name() == text && tf.Analyzer() != nil {
+			value := tf.Value()
 			if f.Options().IsStored() {
 				value = append([]byte(nil), value...) // as TextField.Analyze: the stored value stays as written
 			}
-			tokens, words = lang.AnalyzeWords(f.Analyzer(), value)
-		case *document.NumericField:
-			tokens = analysis.TokenStream{{Start: 0, End: len(f.Value()), Term: f.Value(), Position: 1, Type: analysis.Numeric}}
-		default:
+			tokens, words = lang.AnalyzeWords(tf.Analyzer(), value)
+		} else if nf, ok := f.(*document.NumericField); ok {
+			tokens = analysis.TokenStream{{Start: 0, End: len(nf.Value()), Term: nf.Value(), Position: 1, Type: analysis.Numeric}}
+		} else {
+			// Every other field as bleve analyses it.
 			f.Analyze()
 			doc.Fields[j] = analysedField{Field: f, length: f.AnalyzedLength(), freqs: f.AnalyzedTokenFrequencies()}
 			continue
