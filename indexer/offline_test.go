@@ -64,12 +64,11 @@ func onlineIndex(t *testing.T, seeds string) bleve.Index {
 	return idx
 }
 
-// TestFullBuildOffline: a full build (bleve's offline builder, documents
-// analysed by a pool of goroutines, many segments merged at the end)
-// writes one segment, with the index mapping, and the same terms, counts,
-// scores and stored fields as scorch's online index; its twins, aligned
-// from the passages in memory, are those read back from the index.
-func TestFullBuildOffline(t *testing.T) {
+// smallFullBuild builds the cloud guardrails in full, in small segments
+// (smallOfflineSegments), into a new data folder: the seeds, the data
+// folder and the manifest.
+func smallFullBuild(t *testing.T) (string, string, *Manifest) {
+	t.Helper()
 	seeds := testutil.Corpus(t, "cloud-guardrails")
 	smallOfflineSegments(t)
 	data := t.TempDir()
@@ -77,6 +76,28 @@ func TestFullBuildOffline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return seeds, data, m
+}
+
+// keptLive checks that a failed build left the live generation as it was,
+// and nothing else in the data folder.
+func keptLive(t *testing.T, data, live, how string) {
+	t.Helper()
+	if cur, _ := Current(data); cur != live {
+		t.Errorf("live generation %s after a %s build, want %s", cur, how, live)
+	}
+	if gens, _ := generations(data); len(gens) != 1 {
+		t.Errorf("%s build left generations %v", how, gens)
+	}
+}
+
+// TestFullBuildOffline: a full build (bleve's offline builder, documents
+// analysed by a pool of goroutines, many segments merged at the end)
+// writes one segment, with the index mapping, and the same terms, counts,
+// scores and stored fields as scorch's online index; its twins, aligned
+// from the passages in memory, are those read back from the index.
+func TestFullBuildOffline(t *testing.T) {
+	seeds, data, m := smallFullBuild(t)
 	if m.Passages < 10*offlineBatch {
 		t.Fatalf("%d passages: too few to test merging", m.Passages)
 	}
@@ -196,16 +217,10 @@ func dictionary(t *testing.T, idx bleve.Index, field string) []string {
 // TestFullBuildCancelled: a full build cancelled while the offline
 // builder is writing leaves the live generation, and nothing else.
 func TestFullBuildCancelled(t *testing.T) {
-	seeds := testutil.Corpus(t, "cloud-guardrails")
-	smallOfflineSegments(t)
-	data := t.TempDir()
-	m1, err := Build(context.Background(), Options{Seeds: seeds, Data: data, Full: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	seeds, data, m1 := smallFullBuild(t)
 	for _, at := range []int{1, 15} {
 		ctx, cancel := context.WithCancel(context.Background())
-		_, err = Build(ctx, Options{Seeds: seeds, Data: data, Full: true, Progress: func(p Progress) {
+		_, err := Build(ctx, Options{Seeds: seeds, Data: data, Full: true, Progress: func(p Progress) {
 			if p.Files == at {
 				cancel()
 			}
@@ -214,12 +229,7 @@ func TestFullBuildCancelled(t *testing.T) {
 		if err == nil || ctx.Err() == nil {
 			t.Fatalf("cancelled at file %d: %v", at, err)
 		}
-		if cur, _ := Current(data); cur != m1.Generation {
-			t.Errorf("live generation %s after a cancelled build, want %s", cur, m1.Generation)
-		}
-		if gens, _ := generations(data); len(gens) != 1 {
-			t.Errorf("cancelled build left generations %v", gens)
-		}
+		keptLive(t, data, m1.Generation, "cancelled")
 	}
 }
 
@@ -228,13 +238,7 @@ func TestFullBuildCancelled(t *testing.T) {
 // leaves the live generation as it was, with nothing of the failed build
 // left in the data folder.
 func TestFullBuildSegmentFails(t *testing.T) {
-	seeds := testutil.Corpus(t, "cloud-guardrails")
-	smallOfflineSegments(t)
-	data := t.TempDir()
-	m1, err := Build(context.Background(), Options{Seeds: seeds, Data: data, Full: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	seeds, data, m1 := smallFullBuild(t)
 	t.Cleanup(func() { testHookSegment = nil })
 	for _, at := range []int{0, 9} {
 		testHookSegment = func(seq int) error {
@@ -247,11 +251,6 @@ func TestFullBuildSegmentFails(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "build segment: disk full") {
 			t.Fatalf("segment %d failing: build error %v", at, err)
 		}
-		if cur, _ := Current(data); cur != m1.Generation {
-			t.Errorf("live generation %s after a failed build, want %s", cur, m1.Generation)
-		}
-		if gens, _ := generations(data); len(gens) != 1 {
-			t.Errorf("failed build left generations %v", gens)
-		}
+		keptLive(t, data, m1.Generation, "failed")
 	}
 }
