@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
 )
 
 func writeFiles(t *testing.T, dir string, files map[string]string) {
@@ -30,6 +31,19 @@ func writeFiles(t *testing.T, dir string, files map[string]string) {
 	}
 }
 
+// allPassages returns every passage of an index (up to 10,000) with the
+// stored fields named.
+func allPassages(t *testing.T, idx bleve.Index, fields ...string) search.DocumentMatchCollection {
+	t.Helper()
+	req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), 10000, 0, false)
+	req.Fields = fields
+	res, err := idx.Search(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Hits
+}
+
 // passageIDs lists the passage ids of the live generation, by document.
 func passageIDs(t *testing.T, data string) map[string][]string {
 	t.Helper()
@@ -38,14 +52,8 @@ func passageIDs(t *testing.T, data string) map[string][]string {
 		t.Fatal(err)
 	}
 	defer gen.Close()
-	req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), 10000, 0, false)
-	req.Fields = []string{FieldDocID}
-	res, err := gen.Index.Search(req)
-	if err != nil {
-		t.Fatal(err)
-	}
 	out := map[string][]string{}
-	for _, h := range res.Hits {
+	for _, h := range allPassages(t, gen.Index, FieldDocID) {
 		d, _ := h.Fields[FieldDocID].(string)
 		out[d] = append(out[d], h.ID)
 	}

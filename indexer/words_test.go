@@ -31,17 +31,11 @@ func vocabularyCounts(t *testing.T, data string) (wordCounts, *Generation) {
 // storedCounts counts the words of every passage stored in a generation.
 func storedCounts(t *testing.T, gen *Generation) wordCounts {
 	t.Helper()
-	req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), 10000, 0, false)
-	req.Fields = []string{FieldLang, FieldText}
-	res, err := gen.Index.Search(req)
-	if err != nil {
-		t.Fatal(err)
-	}
 	c := wordCounts{}
 	for _, lg := range lang.Languages {
 		c[lg] = map[string]int{}
 	}
-	for _, h := range res.Hits {
+	for _, h := range allPassages(t, gen.Index, FieldLang, FieldText) {
 		lg, _ := h.Fields[FieldLang].(string)
 		text, _ := h.Fields[FieldText].(string)
 		c.add(lg, lang.Words(text), 1)
