@@ -52,7 +52,9 @@ func lawsParagraph(b *testing.B, lg string) string {
 
 // BenchmarkAnalyze runs each language's analyzer on a laws paragraph: the
 // per-field cost of indexing (each passage is analysed for its text,
-// heading and title fields).
+// heading and title fields); "+words" analyses it as a build does a
+// passage's text, with the vocabulary's words from the same tokens
+// (lang.AnalyzeWords).
 func BenchmarkAnalyze(b *testing.B) {
 	for _, lg := range lang.Languages {
 		text := []byte(lawsParagraph(b, lg))
@@ -67,20 +69,7 @@ func BenchmarkAnalyze(b *testing.B) {
 				a.Analyze(text)
 			}
 		})
-	}
-}
-
-// BenchmarkAnalyzeWords analyses a laws paragraph as a build does for a
-// passage's text: the language's analyzer and the vocabulary's words from
-// the same tokens (lang.AnalyzeWords).
-func BenchmarkAnalyzeWords(b *testing.B) {
-	for _, lg := range lang.Languages {
-		text := lawsParagraph(b, lg)
-		a, err := lang.Analyzer(lang.AnalyzerFor(lg))
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.Run(lg, func(b *testing.B) {
+		b.Run(lg+"+words", func(b *testing.B) {
 			b.SetBytes(int64(len(text)))
 			b.ReportAllocs()
 			buf := make([]byte, len(text))
