@@ -55,7 +55,7 @@ func NewMetrics(version string) *Metrics {
 		}),
 		searches: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "vigie_search_duration_seconds",
-			Help:    "Time spent in search.Searcher.Search, by outcome (ok, invalid, timeout, canceled, error).",
+			Help:    "Time spent in search.Searcher.Search, waiting for a worker included, by outcome (ok, invalid, busy, timeout, canceled, error).",
 			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
 		}, []string{"outcome"}),
 		hits: prometheus.NewHistogram(prometheus.HistogramOpts{
@@ -78,7 +78,7 @@ func NewMetrics(version string) *Metrics {
 	m.reg.MustRegister(m.requests, m.latency, m.inflight, m.searches, m.hits, m.reindex, build,
 		indexCollector{m}, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// Outcomes known in advance show as zero rather than missing.
-	for _, o := range []string{"ok", "invalid", "timeout", "canceled", "error"} {
+	for _, o := range []string{"ok", "invalid", "busy", "timeout", "canceled", "error"} {
 		m.searches.WithLabelValues(o)
 	}
 	for _, o := range []string{"ok", "error"} {
@@ -130,6 +130,8 @@ func (m *Metrics) observeSearch(d time.Duration, res *search.Result, err error) 
 		m.hits.Observe(float64(res.Total))
 	case errors.As(err, &in):
 		outcome = "invalid"
+	case errors.Is(err, search.ErrBusy) && !errors.Is(err, context.Canceled):
+		outcome = "busy"
 	case errors.Is(err, context.DeadlineExceeded):
 		outcome = "timeout"
 	case errors.Is(err, context.Canceled):
@@ -168,11 +170,26 @@ var (
 		"Answers in the result cache of the live generation.", nil, nil)
 	descCacheCapacity = prometheus.NewDesc("vigie_search_cache_capacity_bytes",
 		"The result cache's memory bound (--cache-size); 0 when it is off.", nil, nil)
+	descWorkers = prometheus.NewDesc("vigie_search_workers",
+		"Searches run at once (--search-workers); 0 when not limited.", nil, nil)
+	descWorkersBusy = prometheus.NewDesc("vigie_search_workers_busy",
+		"Searches running now on a worker.", nil, nil)
+	descQueued = prometheus.NewDesc("vigie_search_queue_waiting",
+		"Searches waiting for a worker.", nil, nil)
+	descQueueCapacity = prometheus.NewDesc("vigie_search_queue_capacity",
+		"Most searches that may wait for a worker (--search-queue).", nil, nil)
+	descAdmitted = prometheus.NewDesc("vigie_search_admitted_total",
+		"Searches that got a worker (answers from the result cache need none).", nil, nil)
+	descRejected = prometheus.NewDesc("vigie_search_rejected_total",
+		"Searches that got no worker: the line was full (queue_full) or their time limit ran out or their client left while they waited (expired).", []string{"reason"}, nil)
+	descQueueWait = prometheus.NewDesc("vigie_search_queue_wait_seconds_total",
+		"Time admitted searches spent waiting for a worker; over vigie_search_admitted_total, the mean wait.", nil, nil)
 )
 
 func (c indexCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descReady, descGeneration, descBuilt, descDocuments, descPassages,
-		descCacheHits, descCacheMisses, descCacheEvictions, descCacheBytes, descCacheEntries, descCacheCapacity} {
+		descCacheHits, descCacheMisses, descCacheEvictions, descCacheBytes, descCacheEntries, descCacheCapacity,
+		descWorkers, descWorkersBusy, descQueued, descQueueCapacity, descAdmitted, descRejected, descQueueWait} {
 		ch <- d
 	}
 }
@@ -205,4 +222,13 @@ func (c indexCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(descCacheBytes, prometheus.GaugeValue, float64(cs.Bytes))
 	ch <- prometheus.MustNewConstMetric(descCacheEntries, prometheus.GaugeValue, float64(cs.Entries))
 	ch <- prometheus.MustNewConstMetric(descCacheCapacity, prometheus.GaugeValue, float64(cs.Capacity))
+	ws := sr.WorkerStats()
+	ch <- prometheus.MustNewConstMetric(descWorkers, prometheus.GaugeValue, float64(ws.Workers))
+	ch <- prometheus.MustNewConstMetric(descWorkersBusy, prometheus.GaugeValue, float64(ws.Running))
+	ch <- prometheus.MustNewConstMetric(descQueued, prometheus.GaugeValue, float64(ws.Waiting))
+	ch <- prometheus.MustNewConstMetric(descQueueCapacity, prometheus.GaugeValue, float64(ws.Queue))
+	ch <- prometheus.MustNewConstMetric(descAdmitted, prometheus.CounterValue, float64(ws.Admitted))
+	ch <- prometheus.MustNewConstMetric(descRejected, prometheus.CounterValue, float64(ws.Rejected), "queue_full")
+	ch <- prometheus.MustNewConstMetric(descRejected, prometheus.CounterValue, float64(ws.Expired), "expired")
+	ch <- prometheus.MustNewConstMetric(descQueueWait, prometheus.CounterValue, ws.Waited.Seconds())
 }

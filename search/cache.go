@@ -92,7 +92,7 @@ func (s *Searcher) CacheStats() CacheStats {
 func (s *View) Search(ctx context.Context, r Request) (*Result, error) {
 	c := s.sn.cache
 	if c == nil || s.sn.vocab.Load() == nil {
-		return s.search(ctx, r)
+		return s.admitted(ctx, r)
 	}
 	began := time.Now()
 	key := cacheKey(r)
@@ -122,8 +122,18 @@ func (s *View) Search(ctx context.Context, r Request) (*Result, error) {
 		}
 		c.done(key, keep) // also when search panics: the waiters go on
 	}()
-	res, err = s.search(ctx, r)
+	res, err = s.admitted(ctx, r)
 	return res, err
+}
+
+// admitted runs search once a worker is free (Options.Workers).
+func (s *View) admitted(ctx context.Context, r Request) (*Result, error) {
+	leave, err := s.gate.enter(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer leave()
+	return s.search(ctx, r)
 }
 
 // cacheKey encodes every field of a request that can change its answer,

@@ -18,12 +18,20 @@ func (v *View) Matching(ctx context.Context, query string, filters map[string][]
 	if len(ps) == 0 {
 		return out, nil
 	}
+	// Indexing and searching the passages is a search's work: it waits
+	// for one of the server's workers, and takes no more.
+	leave, err := v.gate.enter(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer leave()
 	gen, err := indexer.MemGeneration(ps, date)
 	if err != nil {
 		return nil, err
 	}
 	opts := *v.opts
 	opts.BackgroundVocabulary = false
+	opts.Workers = 0 // this search has its worker already
 	opts.Limits.MaxSize = len(ps)
 	opts.Limits.MaxWindow = len(ps)
 	mem := New(gen, opts)

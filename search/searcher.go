@@ -197,6 +197,12 @@ type Options struct {
 	// CacheBytes bounds the memory of the result cache (cache.go); 0 turns
 	// it off. vigie serve uses DefaultCacheBytes.
 	CacheBytes int64
+	// Workers is the number of searches run at once (admit.go); the others
+	// wait in line for a worker, up to Queue of them (0: DefaultQueue), and
+	// fail with ErrBusy when the line is full or their context ends first.
+	// Answers from the result cache do not wait. 0: no limit (a one-shot
+	// command); vigie serve uses DefaultWorkers.
+	Workers, Queue int
 }
 
 // Searcher answers searches from the live index generation.
@@ -217,6 +223,8 @@ type Searcher struct {
 	swapMu sync.Mutex
 	// counters count the result caches' hits, misses and evictions.
 	counters cacheCounters
+	// gate bounds the searches run at once; nil: no bound.
+	gate *gate
 }
 
 // snapshot is one generation with what is derived from it.
@@ -255,7 +263,7 @@ func New(gen *indexer.Generation, opts Options) *Searcher {
 	}
 	opts.Limits = opts.Limits.withDefaults()
 	opts.MaxSize = opts.Limits.MaxSize
-	s := &Searcher{opts: opts}
+	s := &Searcher{opts: opts, gate: newGate(opts.Workers, opts.Queue)}
 	sn := newSnapshot(gen)
 	sn.gaz = opts.gazetteerOf(gen)
 	sn.cache = newResultCache(opts.CacheBytes, &s.counters)
@@ -287,6 +295,7 @@ func (sn *snapshot) derive() {
 type View struct {
 	opts *Options
 	sn   *snapshot
+	gate *gate
 }
 
 // Acquire returns a view of the live generation; the caller must Release
@@ -296,7 +305,7 @@ func (s *Searcher) Acquire() *View {
 	sn := s.live
 	sn.refs.Add(1)
 	s.mu.RUnlock()
-	return &View{opts: &s.opts, sn: sn}
+	return &View{opts: &s.opts, sn: sn, gate: s.gate}
 }
 
 // Release ends the view's hold on its generation. The view must not be

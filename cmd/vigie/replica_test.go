@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -32,7 +33,7 @@ func TestServeFrom(t *testing.T) {
 	}
 	logs := &syncBuffer{}
 	cfg := serveConfig{from: store, data: filepath.Join(work, "replica"), drain: 5 * time.Second,
-		reloadEvery: 100 * time.Millisecond, metricsLn: mln,
+		reloadEvery: 100 * time.Millisecond, metricsLn: mln, workers: 2, queue: 5,
 		api: api.Options{Logger: slog.New(slog.NewTextHandler(logs, nil)), SeparateMetrics: true}}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -92,5 +93,17 @@ func TestServeFrom(t *testing.T) {
 	}
 	if code, _ := get(metrics + "/metrics"); code != http.StatusOK {
 		t.Errorf("/metrics on --metrics-addr: %d, want 200", code)
+	}
+	// The replica's searches go through --search-workers' workers.
+	res, err := http.Get(metrics + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	for _, want := range []string{"\nvigie_search_workers 2\n", "\nvigie_search_queue_capacity 5\n", "\nvigie_search_admitted_total 1\n"} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("/metrics lacks %q", strings.TrimSpace(want))
+		}
 	}
 }

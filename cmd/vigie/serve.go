@@ -46,6 +46,9 @@ type serveConfig struct {
 	limits    search.Limits
 	// cacheBytes bounds the result cache (--cache-size); 0: off.
 	cacheBytes int64
+	// workers and queue bound the searches run at once and those waiting
+	// for a worker (--search-workers, --search-queue).
+	workers, queue int
 }
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -79,6 +82,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	gazMode := fs.String("gazetteer-mode", env("VIGIE_GAZETTEER_MODE", "merge"), "merge: add your entities to the embedded ones (same id: yours wins); replace: yours alone (env VIGIE_GAZETTEER_MODE)")
 	cacheSize := cacheSizeFlag(ev.size("VIGIE_CACHE_SIZE", search.DefaultCacheBytes))
 	fs.Var(&cacheSize, "cache-size", "memory bound of the search result cache, e.g. 32MiB; 0: no cache (env VIGIE_CACHE_SIZE)")
+	workers := fs.Int("search-workers", ev.int("VIGIE_SEARCH_WORKERS", search.DefaultWorkers()), "searches run at once; the others wait in line (env VIGIE_SEARCH_WORKERS; default: 1.5 per core + 1)")
+	queue := fs.Int("search-queue", ev.int("VIGIE_SEARCH_QUEUE", search.DefaultQueue), "searches that may wait for a worker; past that, 503 with Retry-After (env VIGIE_SEARCH_QUEUE)")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -98,7 +103,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	cfg := serveConfig{gazetteer: gaz, cacheBytes: int64(cacheSize),
+	cfg := serveConfig{gazetteer: gaz, cacheBytes: int64(cacheSize), workers: *workers, queue: *queue,
 		seeds: *seeds, data: *data, from: *from, drain: *drain, drainDelay: *drainDelay, reloadEvery: *reloadEvery,
 		api: api.Options{
 			Logger: log, SearchTimeout: *searchTimeout, LogQueries: *logQueries, MaxBodyBytes: *maxBody,
@@ -116,6 +121,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if *searchTimeout <= 0 || *drain <= 0 || *drainDelay < 0 {
 		return errors.New("--search-timeout and --shutdown-timeout must be positive, --drain-delay not negative")
+	}
+	if *workers <= 0 || *queue <= 0 {
+		return errors.New("--search-workers and --search-queue must be positive")
 	}
 	if *metricsAddr != "" {
 		mln, err := net.Listen("tcp", *metricsAddr)
@@ -195,6 +203,7 @@ func serve(ctx context.Context, ln net.Listener, cfg serveConfig, stdout io.Writ
 	opts.BackgroundVocabulary = true // answer the first search at once
 	opts.Limits = cfg.limits
 	opts.CacheBytes = cfg.cacheBytes
+	opts.Workers, opts.Queue = cfg.workers, cfg.queue
 	// stopSwaps stops whatever swaps generations in, so that the searcher
 	// can be closed.
 	var stopSwaps func()

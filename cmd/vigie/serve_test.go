@@ -188,6 +188,8 @@ func TestServeFlagErrors(t *testing.T) {
 		{"--shutdown-timeout", "0s"},
 		{"--cache-size", "-1"},
 		{"--cache-size", "lots"},
+		{"--search-workers", "0"},
+		{"--search-queue", "-1"},
 	} {
 		var stderr bytes.Buffer
 		err := cmdServe(context.Background(), append(args, "--addr", "127.0.0.1:0"), io.Discard, &stderr)
