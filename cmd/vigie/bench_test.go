@@ -2,12 +2,14 @@ package main
 
 import (
 	"encoding/json"
+	"os"
 	"os/exec"
 	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/vigie/vigie/internal/bench"
+	"github.com/vigie/vigie/internal/testutil"
 )
 
 // TestBenchCommand runs `vigie bench` on the seeds with short phases and
@@ -42,6 +44,9 @@ func TestBenchCommand(t *testing.T) {
 		if m.CacheHits+m.CacheMisses == 0 {
 			t.Errorf("mix %s: no cache counts read from the server's /metrics", m.Name)
 		}
+		if m.Workers == 0 {
+			t.Errorf("mix %s: the server's search workers not read from its /metrics", m.Name)
+		}
 	}
 	if runtime.GOOS == "linux" && (r.IndexPeak <= 0 || r.Serve.RSS <= 0) {
 		t.Errorf("RSS missing: index %d, serve %+v", r.IndexPeak, r.Serve)
@@ -61,5 +66,35 @@ func TestBenchRejectsBadFlags(t *testing.T) {
 		if code := run(args, &stdout, &stderr); code != 2 {
 			t.Errorf("vigie %v: exit %d, want 2 (stderr %q)", args, code, stderr.String())
 		}
+	}
+}
+
+// TestBenchMixes runs `vigie bench` on a sliver of laws-canada with one
+// corpus mix: its row reads the server's search workers and their queue
+// from /metrics.
+func TestBenchMixes(t *testing.T) {
+	laws := testutil.Corpus(t, "laws-canada")
+	bin := buildBinary(t)
+	cmd := exec.Command(bin, "bench", "--corpus", laws, "--fraction", "0.01", "--duration", "500ms",
+		"--rate", "40", "--concurrency", "4", "--rounds", "1", "--cache-size", "0", "--mixes", "headings-2k", "--json")
+	cmd.Env = append(os.Environ(), "VIGIE_SEARCH_WORKERS=2")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("vigie bench: %v", err)
+	}
+	var r bench.Report
+	if err := json.Unmarshal(out, &r); err != nil {
+		t.Fatalf("bench --json: %v\n%s", err, out)
+	}
+	if len(r.Mixes) != 1 || r.Mixes[0].Name != "headings-2k" {
+		t.Fatalf("mixes %+v, want headings-2k alone", r.Mixes)
+	}
+	m := r.Mixes[0]
+	if m.Closed.Requests == 0 || m.Closed.Errors != 0 {
+		t.Errorf("mix loop: %+v", m.Closed)
+	}
+	// 4 clients, 2 workers: searches wait for one.
+	if m.Workers != 2 || m.QueueWaitMS <= 0 {
+		t.Errorf("workers %d, mean wait %.3f ms; want 2 workers and some wait", m.Workers, m.QueueWaitMS)
 	}
 }

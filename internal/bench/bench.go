@@ -82,6 +82,11 @@ type MixReport struct {
 	// CacheEntries and CacheBytes are what the cache holds after the loop.
 	CacheEntries uint64 `json:"cache_entries"`
 	CacheBytes   uint64 `json:"cache_bytes"`
+	// Workers is the server's --search-workers (0: not limited, or not
+	// reported); QueueWaitMS, the mean time a search waited for one during
+	// the loop: the share of the latency that is queueing, not searching.
+	Workers     uint64  `json:"search_workers"`
+	QueueWaitMS float64 `json:"queue_wait_ms"`
 }
 
 // corpusMixes are the mixes drawn from the corpus (issue 12's): distinct
@@ -345,7 +350,7 @@ func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 		}
 		progress("closed loop, mix %s (%d distinct queries): %d clients for %s", m.name, len(qs), o.Concurrency, o.Duration)
 		cpu := startCPU(srv.cmd.Process.Pid)
-		hits0, misses0, _, _ := benchCacheCounts(ctx, client, base)
+		before := benchMetrics(ctx, client, base)
 		mr := MixReport{Name: m.name, Queries: len(qs)}
 		mr.Closed, err = loadgen.RunClosed(ctx, loadgen.Closed{Concurrency: o.Concurrency, Duration: o.Duration, MaxRequests: o.MaxRequests},
 			func(ctx context.Context, i int) error { return get(ctx, murls[i%len(murls)]) })
@@ -353,9 +358,15 @@ func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 			return err
 		}
 		mr.CPU, mr.Load = cpu.per(mr.Closed.Requests), benchLoadAvg()
-		hits1, misses1, entries, bytes := benchCacheCounts(ctx, client, base)
-		mr.CacheEntries, mr.CacheBytes = entries, bytes
-		mr.CacheHits, mr.CacheMisses = hits1-hits0, misses1-misses0
+		after := benchMetrics(ctx, client, base)
+		mr.CacheEntries, mr.CacheBytes = metricValue(after, "vigie_search_cache_entries"), metricValue(after, "vigie_search_cache_bytes")
+		mr.CacheHits = metricValue(after, "vigie_search_cache_hits_total") - metricValue(before, "vigie_search_cache_hits_total")
+		mr.CacheMisses = metricValue(after, "vigie_search_cache_misses_total") - metricValue(before, "vigie_search_cache_misses_total")
+		mr.Workers = metricValue(after, "vigie_search_workers")
+		if n := metricValue(after, "vigie_search_admitted_total") - metricValue(before, "vigie_search_admitted_total"); n > 0 {
+			waited := metricFloat(after, "vigie_search_queue_wait_seconds_total") - metricFloat(before, "vigie_search_queue_wait_seconds_total")
+			mr.QueueWaitMS = 1000 * waited / float64(n)
+		}
 		rep.Mixes = append(rep.Mixes, mr)
 	}
 
@@ -373,34 +384,39 @@ func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// benchCacheCounts reads the server's result-cache figures from its
-// /metrics (zero when they cannot be read).
-func benchCacheCounts(ctx context.Context, c *http.Client, base string) (hits, misses, entries, bytes uint64) {
+// benchMetrics reads the server's /metrics in the Prometheus text format
+// ("" when they cannot be read: every figure read from it is then zero).
+func benchMetrics(ctx context.Context, c *http.Client, base string) string {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/metrics", nil)
 	if err != nil {
-		return
+		return ""
 	}
 	res, err := c.Do(req)
 	if err != nil {
-		return
+		return ""
 	}
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
 	if err != nil || res.StatusCode != http.StatusOK {
-		return
+		return ""
 	}
-	t := string(b)
-	return metricValue(t, "vigie_search_cache_hits_total"), metricValue(t, "vigie_search_cache_misses_total"),
-		metricValue(t, "vigie_search_cache_entries"), metricValue(t, "vigie_search_cache_bytes")
+	return string(b)
 }
 
-// metricValue reads an unlabelled series of the Prometheus text format.
+// metricValue reads an unlabelled counter or gauge of the Prometheus text
+// format as a whole number (0 when missing or negative).
 func metricValue(text, name string) uint64 {
+	return uint64(metricFloat(text, name))
+}
+
+// metricFloat reads an unlabelled series of the Prometheus text format
+// (0 when missing or negative).
+func metricFloat(text, name string) float64 {
 	for line := range strings.Lines(text) {
 		if v, ok := strings.CutPrefix(line, name+" "); ok {
 			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
 			if err == nil && f >= 0 {
-				return uint64(f)
+				return f
 			}
 		}
 	}
@@ -757,12 +773,12 @@ func benchPrint(w io.Writer, r *Report) {
 	if len(r.Mixes) > 0 {
 		fmt.Fprintf(w, "\nMixes drawn from the corpus, closed loop, %d clients, side by side:\n", r.Closed.Concurrency)
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		row("mix", "distinct queries", "searches/s", "p50", "p99", "max", "errors", "server CPU a search", "cache hits", "load after")
+		row("mix", "distinct queries", "searches/s", "p50", "p99", "max", "errors", "server CPU a search", "wait for a worker", "cache hits", "load after")
 		for _, m := range r.Mixes {
 			l := m.Closed.Latency
 			row(m.Name, strconv.Itoa(m.Queries), fmt.Sprintf("%.0f", m.Closed.Throughput), fmt.Sprintf("%.1f ms", benchMS(l.P50)),
 				fmt.Sprintf("%.1f ms", benchMS(l.P99)), fmt.Sprintf("%.1f ms", benchMS(l.Max)), strconv.Itoa(m.Closed.Errors),
-				fmt.Sprintf("%.2f ms", m.CPU.ServerMS), benchHitRate(m.CacheHits, m.CacheMisses, m.CacheEntries, m.CacheBytes), m.Load)
+				fmt.Sprintf("%.2f ms", m.CPU.ServerMS), benchWait(m), benchHitRate(m.CacheHits, m.CacheMisses, m.CacheEntries, m.CacheBytes), m.Load)
 		}
 		tw.Flush()
 	}
@@ -782,6 +798,15 @@ func benchPrint(w io.Writer, r *Report) {
 	if r.Closed.FirstError != "" || r.Open.FirstError != "" {
 		fmt.Fprintf(w, "\nFirst errors: closed %q, open %q\n", r.Closed.FirstError, r.Open.FirstError)
 	}
+}
+
+// benchWait is the mean wait of a search for one of the server's
+// workers, and their number, or "no limit".
+func benchWait(m MixReport) string {
+	if m.Workers == 0 {
+		return "no limit"
+	}
+	return fmt.Sprintf("%.1f ms (%d workers)", m.QueueWaitMS, m.Workers)
 }
 
 // benchHitRate is the share of searches answered from the cache, with

@@ -86,6 +86,15 @@ func TestMetricValue(t *testing.T) {
 			t.Errorf("%s = %d, want %d", tt.name, got, tt.want)
 		}
 	}
+	if got := metricFloat("vigie_search_queue_wait_seconds_total 0.0125\n", "vigie_search_queue_wait_seconds_total"); got != 0.0125 {
+		t.Errorf("metricFloat = %v, want 0.0125", got)
+	}
+	if got := benchWait(MixReport{}); got != "no limit" {
+		t.Errorf("wait without workers: %q", got)
+	}
+	if got := benchWait(MixReport{Workers: 4, QueueWaitMS: 12.34}); got != "12.3 ms (4 workers)" {
+		t.Errorf("wait with 4 workers: %q", got)
+	}
 	if got := benchHitRate(0, 0, 0, 0); got != "off" {
 		t.Errorf("hit rate with no counts: %q", got)
 	}
