@@ -25,6 +25,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	bin := fs.String("bin", "", "vigie binary run as the index and serve processes (default: this executable)")
 	data := fs.String("data", "", "serve this data folder's index of the corpus as it is, instead of indexing the corpus")
 	cacheSize := fs.String("cache-size", "", "passed to the server as --cache-size (0: no result cache); empty: serve's default")
+	workers := fs.Int("search-workers", 0, "passed to the server as --search-workers; 0: serve's default")
 	mixes := fs.String("mixes", "headings-2k,headings-30k,broad-5k", "comma-separated corpus mixes to run after the default mix (empty: none)")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
@@ -44,6 +45,9 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	case *cacheSize != "" && new(cacheSizeFlag).Set(*cacheSize) != nil:
 		fmt.Fprintf(stderr, "vigie bench: --cache-size %q: want a size such as 64MiB, or 0\n", *cacheSize)
 		return errUsage
+	case *workers < 0:
+		fmt.Fprintln(stderr, "vigie bench: --search-workers must not be negative")
+		return errUsage
 	case *rate <= 0 || *duration <= 0 || *concurrency <= 0 || *rounds <= 0 || *maxRequests <= 0:
 		fmt.Fprintln(stderr, "vigie bench: --rate, --duration, --concurrency, --rounds and --max-requests must be positive")
 		return errUsage
@@ -52,5 +56,6 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Corpus: *corpus, Fraction: *fraction, Rate: *rate, Duration: *duration, Concurrency: *concurrency,
 		Rounds: *rounds, MaxRequests: *maxRequests, JSON: *asJSON, Keep: *keep, Bin: *bin, Search: searchOptions(),
 		Data: *data, Mixes: append([]string{}, splitList(*mixes)...), CacheSize: *cacheSize,
+		SearchWorkers: *workers,
 	}, stdout, stderr)
 }

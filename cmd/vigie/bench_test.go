@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"os"
 	"os/exec"
 	"runtime"
 	"strings"
@@ -61,6 +60,7 @@ func TestBenchRejectsBadFlags(t *testing.T) {
 		{"bench", "--corpus", "x", "--rate", "0"},
 		{"bench", "--corpus", "x", "stray"},
 		{"bench", "--corpus", "x", "--cache-size", "-1"},
+		{"bench", "--corpus", "x", "--search-workers", "-1"},
 	} {
 		var stdout, stderr strings.Builder
 		if code := run(args, &stdout, &stderr); code != 2 {
@@ -75,10 +75,8 @@ func TestBenchRejectsBadFlags(t *testing.T) {
 func TestBenchMixes(t *testing.T) {
 	laws := testutil.Corpus(t, "laws-canada")
 	bin := buildBinary(t)
-	cmd := exec.Command(bin, "bench", "--corpus", laws, "--fraction", "0.01", "--duration", "500ms",
-		"--rate", "40", "--concurrency", "4", "--rounds", "1", "--cache-size", "0", "--mixes", "headings-2k", "--json")
-	cmd.Env = append(os.Environ(), "VIGIE_SEARCH_WORKERS=2")
-	out, err := cmd.Output()
+	out, err := exec.Command(bin, "bench", "--corpus", laws, "--fraction", "0.01", "--duration", "500ms", "--rate", "40",
+		"--concurrency", "4", "--rounds", "1", "--cache-size", "0", "--search-workers", "2", "--mixes", "headings-2k", "--json").Output()
 	if err != nil {
 		t.Fatalf("vigie bench: %v", err)
 	}

@@ -191,6 +191,9 @@ type Options struct {
 	// CacheSize is passed to the server as --cache-size (such as 0, to
 	// measure without the result cache); empty: serve's default.
 	CacheSize string
+	// SearchWorkers is passed to the server as --search-workers; 0:
+	// serve's default.
+	SearchWorkers int
 }
 
 // Run indexes the corpus in a temporary folder, serves it in a child
@@ -270,6 +273,9 @@ func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 	var serveArgs []string
 	if o.CacheSize != "" {
 		serveArgs = append(serveArgs, "--cache-size", o.CacheSize)
+	}
+	if o.SearchWorkers > 0 {
+		serveArgs = append(serveArgs, "--search-workers", strconv.Itoa(o.SearchWorkers))
 	}
 	srv, base, firstSearch, err := benchServe(ctx, o.Bin, seeds, data, serveArgs...)
 	if err != nil {
