@@ -9,7 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 
 	"github.com/vigie/vigie/entity"
 	"github.com/vigie/vigie/indexer"
@@ -220,4 +222,130 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkLawsMatchSet measures what the set of passages a query of the
+// headings or broad mix matches costs when it is computed from the
+// postings' bitmaps (roaring OR within a word over fields, AND across
+// words, OR across languages), without scoring: the floor of a query
+// evaluator that would find the matches with bitmaps and score only the
+// best candidates. It leaves out translations, spelling variants and
+// phrases, so it is a lower bound, not a replacement; it reports the
+// passages found beside the cost (docs/performance.md). Needs
+// VIGIE_PERF_DATA, as BenchmarkLawsFull.
+func BenchmarkLawsMatchSet(b *testing.B) {
+	data := os.Getenv("VIGIE_PERF_DATA")
+	if data == "" {
+		b.Skip("VIGIE_PERF_DATA names no data folder holding an index of laws-canada")
+	}
+	root := testutil.Corpus(b, "laws-canada")
+	gen, err := indexer.Open(data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer gen.Close()
+	headings, err := loadgen.HeadingMix(root, 2000)
+	if err != nil {
+		b.Fatal(err)
+	}
+	broad, err := loadgen.BroadMix(root, 2000)
+	if err != nil {
+		b.Fatal(err)
+	}
+	adv, err := gen.Index.Advanced()
+	if err != nil {
+		b.Fatal(err)
+	}
+	reader, err := adv.Reader()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer reader.Close()
+	snap, ok := reader.(*scorch.IndexSnapshot)
+	if !ok {
+		b.Skip("not a scorch index")
+	}
+	type orer interface{ OrInto(*roaring.Bitmap) }
+	matchSet := func(q Query) uint64 {
+		var total uint64
+		for _, ss := range snap.Segments() {
+			seg := ss.Segment()
+			var all *roaring.Bitmap
+			for _, lg := range lang.Languages {
+				analyzer := lang.AnalyzerFor(lg)
+				var branch *roaring.Bitmap
+				for _, g := range q.Groups {
+					group := roaring.New()
+					words := 0
+					for _, t := range g {
+						terms := lang.Terms(analyzer, t.Text)
+						words += len(terms)
+						for _, f := range []string{indexer.FieldText, indexer.FieldHeading, indexer.FieldTitle} {
+							dict, err := seg.Dictionary(indexer.LangField(f, lg))
+							if err != nil {
+								b.Fatal(err)
+							}
+							var inField *roaring.Bitmap
+							for _, term := range terms {
+								pl, err := dict.PostingsList([]byte(term), ss.Deleted(), nil)
+								if err != nil {
+									b.Fatal(err)
+								}
+								bm := roaring.New()
+								if o, ok := pl.(orer); ok {
+									o.OrInto(bm)
+								}
+								if inField == nil {
+									inField = bm
+								} else {
+									inField.And(bm)
+								}
+							}
+							if inField != nil {
+								group.Or(inField)
+							}
+						}
+					}
+					if words == 0 {
+						continue // stop words only
+					}
+					if branch == nil {
+						branch = group
+					} else {
+						branch.And(group)
+					}
+				}
+				if branch == nil {
+					continue
+				}
+				if all == nil {
+					all = branch
+				} else {
+					all.Or(branch)
+				}
+			}
+			if all != nil {
+				total += all.GetCardinality()
+			}
+		}
+		return total
+	}
+	for _, mix := range []struct {
+		name string
+		qs   []loadgen.Query
+	}{{"headings", headings}, {"broad", broad}} {
+		b.Run(mix.name, func(b *testing.B) {
+			qs := make([]Query, len(mix.qs))
+			for i, q := range mix.qs {
+				qs[i] = Parse(q.Values().Get("q"))
+			}
+			var found uint64
+			i := 0
+			for b.Loop() {
+				found += matchSet(qs[i%len(qs)])
+				i++
+			}
+			b.ReportMetric(float64(found)/float64(b.N), "passages/op")
+		})
+	}
 }
