@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"html"
 	"io"
@@ -804,5 +805,32 @@ func BenchmarkDocumentPage(b *testing.B) {
 		if w.Code != 200 {
 			b.Fatal(w.Code)
 		}
+	}
+}
+
+// TestBusy: a search that got no worker (search.ErrBusy) is a 503 page
+// that says so in the reader's language and comes back by itself; one
+// whose client left is not answered.
+func TestBusy(t *testing.T) {
+	h := New(func() *search.Searcher { return testSearcher }, Options{}).(*handler)
+	for _, tt := range []struct {
+		lang, want string
+	}{{"en", "answering many searches at once"}, {"fr", "de nombreuses recherches à la fois"}} {
+		r := httptest.NewRequest(http.MethodGet, "/?q=x&ui="+tt.lang, nil)
+		w := httptest.NewRecorder()
+		p := h.newPage(w, r, "")
+		h.fail(w, r, &p, errors.Join(search.ErrBusy, context.DeadlineExceeded))
+		body := w.Body.String()
+		if w.Code != http.StatusServiceUnavailable || w.Header().Get("Retry-After") != "1" ||
+			!strings.Contains(body, `<meta http-equiv="refresh" content="2">`) || !strings.Contains(body, tt.want) {
+			t.Errorf("%s: %d, Retry-After %q, body lacks the refresh or %q", tt.lang, w.Code, w.Header().Get("Retry-After"), tt.want)
+		}
+	}
+	r := httptest.NewRequest(http.MethodGet, "/?q=x", nil)
+	w := httptest.NewRecorder()
+	p := h.newPage(w, r, "")
+	h.fail(w, r, &p, errors.Join(search.ErrBusy, context.Canceled))
+	if w.Body.Len() != 0 {
+		t.Errorf("a client that left got a page: %.100s", w.Body.String())
 	}
 }
