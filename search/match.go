@@ -31,7 +31,8 @@ func (v *View) Matching(ctx context.Context, query string, filters map[string][]
 	}
 	opts := *v.opts
 	opts.BackgroundVocabulary = false
-	opts.Workers = 0 // this search has its worker already
+	opts.Workers = 0    // this search has its worker already
+	opts.CacheBytes = 0 // one search: nothing to keep
 	opts.Limits.MaxSize = len(ps)
 	opts.Limits.MaxWindow = len(ps)
 	mem := New(gen, opts)
