@@ -173,29 +173,13 @@ func BenchmarkBroadCost(b *testing.B) {
 // laws-canada that already exists in $VIGIE_PERF_DATA (vigie index
 // --data DIR), as the API runs them. Skipped without it.
 func BenchmarkLawsFull(b *testing.B) {
-	data := os.Getenv("VIGIE_PERF_DATA")
-	if data == "" {
-		b.Skip("VIGIE_PERF_DATA names no data folder holding an index of laws-canada")
-	}
-	root := testutil.Corpus(b, "laws-canada")
-	gen, err := indexer.Open(data)
-	if err != nil {
-		b.Fatal(err)
-	}
+	gen, mixes := lawsFullMixes(b)
 	s := New(gen, Options{Gazetteer: entity.Default(), Lexicon: lexicon.Default()})
 	defer s.Close()
-	headings, err := loadgen.HeadingMix(root, 2000)
-	if err != nil {
-		b.Fatal(err)
-	}
-	broad, err := loadgen.BroadMix(root, 2000)
-	if err != nil {
-		b.Fatal(err)
-	}
 	ctx := context.Background()
-	for name, mix := range map[string][]loadgen.Query{"headings": headings, "broad": broad} {
-		b.Run(name, func(b *testing.B) {
-			for _, q := range mix[:50] { // warm: facet columns read, segments paged in
+	for _, mix := range mixes {
+		b.Run(mix.name, func(b *testing.B) {
+			for _, q := range mix.qs[:50] { // warm: facet columns read, segments paged in
 				if _, err := s.Search(ctx, mixRequest(q)); err != nil {
 					b.Fatal(err)
 				}
@@ -203,7 +187,7 @@ func BenchmarkLawsFull(b *testing.B) {
 			i := 0
 			cpu := cpuTime()
 			for b.Loop() {
-				if _, err := s.Search(ctx, mixRequest(mix[i%len(mix)])); err != nil {
+				if _, err := s.Search(ctx, mixRequest(mix.qs[i%len(mix.qs)])); err != nil {
 					b.Fatal(err)
 				}
 				i++
@@ -213,6 +197,37 @@ func BenchmarkLawsFull(b *testing.B) {
 			b.ReportMetric(float64(cpuTime()-cpu)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
 		})
 	}
+}
+
+// namedMix is one of the corpus mixes of `vigie bench`.
+type namedMix struct {
+	name string
+	qs   []loadgen.Query
+}
+
+// lawsFullMixes opens the index of all of laws-canada in
+// $VIGIE_PERF_DATA (skipping without it) and draws 2,000 queries of the
+// headings and broad mixes from the corpus. The caller closes the
+// generation (Searcher.Close does).
+func lawsFullMixes(b *testing.B) (*indexer.Generation, []namedMix) {
+	data := os.Getenv("VIGIE_PERF_DATA")
+	if data == "" {
+		b.Skip("VIGIE_PERF_DATA names no data folder holding an index of laws-canada")
+	}
+	root := testutil.Corpus(b, "laws-canada")
+	headings, err := loadgen.HeadingMix(root, 2000)
+	if err != nil {
+		b.Fatal(err)
+	}
+	broad, err := loadgen.BroadMix(root, 2000)
+	if err != nil {
+		b.Fatal(err)
+	}
+	gen, err := indexer.Open(data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return gen, []namedMix{{"headings", headings}, {"broad", broad}}
 }
 
 // cpuTime is the user and system CPU time the process has used.
@@ -234,24 +249,8 @@ func cpuTime() time.Duration {
 // passages found beside the cost (docs/performance.md). Needs
 // VIGIE_PERF_DATA, as BenchmarkLawsFull.
 func BenchmarkLawsMatchSet(b *testing.B) {
-	data := os.Getenv("VIGIE_PERF_DATA")
-	if data == "" {
-		b.Skip("VIGIE_PERF_DATA names no data folder holding an index of laws-canada")
-	}
-	root := testutil.Corpus(b, "laws-canada")
-	gen, err := indexer.Open(data)
-	if err != nil {
-		b.Fatal(err)
-	}
+	gen, mixes := lawsFullMixes(b)
 	defer gen.Close()
-	headings, err := loadgen.HeadingMix(root, 2000)
-	if err != nil {
-		b.Fatal(err)
-	}
-	broad, err := loadgen.BroadMix(root, 2000)
-	if err != nil {
-		b.Fatal(err)
-	}
 	adv, err := gen.Index.Advanced()
 	if err != nil {
 		b.Fatal(err)
@@ -330,10 +329,7 @@ func BenchmarkLawsMatchSet(b *testing.B) {
 		}
 		return total
 	}
-	for _, mix := range []struct {
-		name string
-		qs   []loadgen.Query
-	}{{"headings", headings}, {"broad", broad}} {
+	for _, mix := range mixes {
 		b.Run(mix.name, func(b *testing.B) {
 			qs := make([]Query, len(mix.qs))
 			for i, q := range mix.qs {
