@@ -70,7 +70,7 @@ func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, search.ErrUnavailable):
 		p.Status, p.Detail = http.StatusServiceUnavailable, "The index is being built; try again shortly."
 		w.Header().Set("Retry-After", "5")
-	case errors.Is(err, search.ErrBusy) && !errors.Is(err, context.Canceled):
+	case errors.Is(err, search.ErrBusy):
 		p.Status, p.Detail = http.StatusServiceUnavailable, "Every search worker is busy; retry in a moment."
 		w.Header().Set("Retry-After", "1")
 	case errors.Is(err, context.DeadlineExceeded):

@@ -130,7 +130,7 @@ func (m *Metrics) observeSearch(d time.Duration, res *search.Result, err error) 
 		m.hits.Observe(float64(res.Total))
 	case errors.As(err, &in):
 		outcome = "invalid"
-	case errors.Is(err, search.ErrBusy) && !errors.Is(err, context.Canceled):
+	case errors.Is(err, search.ErrBusy):
 		outcome = "busy"
 	case errors.Is(err, context.DeadlineExceeded):
 		outcome = "timeout"

@@ -10,7 +10,9 @@ import (
 
 // ErrBusy is returned when a search could not get a worker: the queue of
 // searches waiting for one was full, or the search's time limit ran out
-// while it waited. The server answers 503 with Retry-After.
+// while it waited (then joined with context.DeadlineExceeded). The server
+// answers 503 with Retry-After. A search whose client left while it waited
+// fails with context.Canceled alone: it was not turned away.
 var ErrBusy = errors.New("every search worker is busy")
 
 // DefaultQueue is the number of searches that may wait for a worker when
@@ -54,8 +56,9 @@ func newGate(workers, queue int) *gate {
 }
 
 // enter waits for a worker and returns the function that gives it back.
-// It fails with ErrBusy when the line is full or ctx ends first (ctx's
-// error is wrapped too, so a client that left still reads as canceled).
+// It fails with ErrBusy when the line is full or ctx's deadline passes
+// first (joined with ctx's error), and with ctx's error alone when ctx is
+// canceled (the client left).
 func (g *gate) enter(ctx context.Context) (func(), error) {
 	if g == nil {
 		return func() {}, nil
@@ -80,6 +83,9 @@ func (g *gate) enter(ctx context.Context) (func(), error) {
 		return g.leave, nil
 	case <-ctx.Done():
 		g.expired.Add(1)
+		if errors.Is(ctx.Err(), context.Canceled) {
+			return nil, ctx.Err()
+		}
 		return nil, errors.Join(ErrBusy, ctx.Err())
 	}
 }

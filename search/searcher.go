@@ -199,7 +199,7 @@ type Options struct {
 	CacheBytes int64
 	// Workers is the number of searches run at once (admit.go); the others
 	// wait in line for a worker, up to Queue of them (0: DefaultQueue), and
-	// fail with ErrBusy when the line is full or their context ends first.
+	// fail with ErrBusy when the line is full or their deadline passes first.
 	// Answers from the result cache do not wait. 0: no limit (a one-shot
 	// command); vigie serve uses DefaultWorkers.
 	Workers, Queue int

@@ -281,7 +281,7 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, p *page, err erro
 		v.Status, v.Heading, v.Message = http.StatusServiceUnavailable, v.T("error.unavailable"), v.T("error.building")
 		v.RefreshSeconds = 5
 		w.Header().Set("Retry-After", "5")
-	case errors.Is(err, search.ErrBusy) && !errors.Is(err, context.Canceled):
+	case errors.Is(err, search.ErrBusy):
 		v.Status, v.Heading, v.Message = http.StatusServiceUnavailable, v.T("error.title"), v.T("error.busy")
 		v.RefreshSeconds = 2
 		w.Header().Set("Retry-After", "1")

@@ -829,7 +829,7 @@ func TestBusy(t *testing.T) {
 	r := httptest.NewRequest(http.MethodGet, "/?q=x", nil)
 	w := httptest.NewRecorder()
 	p := h.newPage(w, r, "")
-	h.fail(w, r, &p, errors.Join(search.ErrBusy, context.Canceled))
+	h.fail(w, r, &p, context.Canceled)
 	if w.Body.Len() != 0 {
 		t.Errorf("a client that left got a page: %.100s", w.Body.String())
 	}
