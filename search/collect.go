@@ -23,6 +23,7 @@ type topHits struct {
 	// position: (score, id).
 	after   *position
 	loadErr error
+	spare   *hitItem // reused for the next offer
 }
 
 // position is a place in the score order.
@@ -80,43 +81,58 @@ func (t *topHits) before(a, b *hitItem) bool {
 func (t *topHits) handler(sctx *bsearch.SearchContext) (bsearch.DocumentMatchHandler, bool, error) {
 	t.reader = sctx.IndexReader
 	t.items.t = t
-	var spare *hitItem
 	return func(d *bsearch.DocumentMatch) error {
 		if d == nil {
 			// The end: load the ids of the kept matches while the reader
 			// is open.
-			for _, it := range t.items.items {
-				t.id(it)
-			}
-			return t.loadErr
+			return t.loadIDs()
 		}
 		defer sctx.DocumentMatchPool.Put(d)
 		if t.fc != nil {
 			t.fc.add(d.IndexInternalID.Value())
 		}
-		if t.k == 0 {
-			return nil
-		}
-		if spare == nil {
-			spare = &hitItem{internal: make(index.IndexInternalID, 0, 8)}
-		}
-		it := spare
-		it.score, it.id = d.Score, ""
-		it.internal = append(it.internal[:0], d.IndexInternalID...)
-		if a := t.after; a != nil && (it.score > a.score || it.score == a.score && t.id(it) <= a.id) {
-			return t.loadErr
-		}
-		switch {
-		case t.items.Len() < t.k:
-			heap.Push(&t.items, it)
-			spare = nil
-		case t.before(it, t.items.items[0]):
-			spare = t.items.items[0]
-			t.items.items[0] = it
-			heap.Fix(&t.items, 0)
-		}
+		t.offer(d.Score, d.IndexInternalID.Value())
 		return t.loadErr
 	}, false, nil
+}
+
+// offer keeps the match of passage n (bleve's internal number) with
+// score when it belongs among the best k after the cursor.
+func (t *topHits) offer(score float64, n uint64) {
+	if t.k == 0 {
+		return
+	}
+	t.items.t = t
+	it := t.spare
+	if it == nil {
+		it = &hitItem{internal: make(index.IndexInternalID, 0, 8)}
+	}
+	it.score, it.id = score, ""
+	it.internal = index.NewIndexInternalID(it.internal[:0], n)
+	if a := t.after; a != nil && (it.score > a.score || it.score == a.score && t.id(it) <= a.id) {
+		t.spare = it
+		return
+	}
+	switch {
+	case t.items.Len() < t.k:
+		heap.Push(&t.items, it)
+		t.spare = nil
+	case t.before(it, t.items.items[0]):
+		t.spare = t.items.items[0]
+		t.items.items[0] = it
+		heap.Fix(&t.items, 0)
+	default:
+		t.spare = it
+	}
+}
+
+// loadIDs loads the passage ids of the kept matches (while the reader is
+// open).
+func (t *topHits) loadIDs() error {
+	for _, it := range t.items.items {
+		t.id(it)
+	}
+	return t.loadErr
 }
 
 // sorted returns the kept matches, best first.

@@ -186,6 +186,7 @@ func BenchmarkLawsFull(b *testing.B) {
 			}
 			i := 0
 			cpu := cpuTime()
+			scored0, pruned0 := scoredDocs.Load(), prunedDocs.Load()
 			for b.Loop() {
 				if _, err := s.Search(ctx, mixRequest(mix.qs[i%len(mix.qs)])); err != nil {
 					b.Fatal(err)
@@ -195,6 +196,8 @@ func BenchmarkLawsFull(b *testing.B) {
 			// CPU time a search (the process's, GC included): what
 			// the machine's load distorts least.
 			b.ReportMetric(float64(cpuTime()-cpu)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
+			b.ReportMetric(float64(scoredDocs.Load()-scored0)/float64(b.N), "scored/op")
+			b.ReportMetric(float64(prunedDocs.Load()-pruned0)/float64(b.N), "pruned/op")
 		})
 	}
 }
@@ -209,7 +212,7 @@ type namedMix struct {
 // $VIGIE_PERF_DATA (skipping without it) and draws 2,000 queries of the
 // headings and broad mixes from the corpus. The caller closes the
 // generation (Searcher.Close does).
-func lawsFullMixes(b *testing.B) (*indexer.Generation, []namedMix) {
+func lawsFullMixes(b testing.TB) (*indexer.Generation, []namedMix) {
 	data := os.Getenv("VIGIE_PERF_DATA")
 	if data == "" {
 		b.Skip("VIGIE_PERF_DATA names no data folder holding an index of laws-canada")

@@ -828,13 +828,11 @@ func (s *View) collectByScore(ctx context.Context, main, text query.Query, r Req
 		}
 		t.after = &position{score: score, id: after.Sort[1]}
 	}
-	req := bleve.NewSearchRequestOptions(main, 0, 0, false)
-	req.SortBy([]string{"-_score"})
-	res, err := s.sn.gen.Index.SearchInContext(withHandler(ctx, t.handler), req)
+	total, err := s.evaluate(ctx, main, t)
 	if err != nil {
-		return nil, nil, fmt.Errorf("search: %w", err)
+		return nil, nil, err
 	}
-	out := &Result{Total: res.Total, Page: r.Page, Size: r.Size, Facets: map[string][]FacetValue{}}
+	out := &Result{Total: total, Page: r.Page, Size: r.Size, Facets: map[string][]FacetValue{}}
 	if after != nil {
 		out.Page = 0
 	}
@@ -859,6 +857,26 @@ func (s *View) collectByScore(ctx context.Context, main, text query.Query, r Req
 		}
 	}
 	return out, page, nil
+}
+
+// evaluate runs a score-ordered search into t: with Vigie's evaluator
+// (eval.go) when it knows every node of the query, else with bleve's
+// searchers. It returns the number of matches.
+func (s *View) evaluate(ctx context.Context, q query.Query, t *topHits) (uint64, error) {
+	total, ok, err := evaluateOwn(ctx, s.sn.gen.Index, q, t)
+	if err != nil {
+		return 0, fmt.Errorf("search: %w", err)
+	}
+	if ok {
+		return total, nil
+	}
+	req := bleve.NewSearchRequestOptions(q, 0, 0, false)
+	req.SortBy([]string{"-_score"})
+	res, err := s.sn.gen.Index.SearchInContext(withHandler(ctx, t.handler), req)
+	if err != nil {
+		return 0, fmt.Errorf("search: %w", err)
+	}
+	return res.Total, nil
 }
 
 // pageMatches fetches the stored fields of a page's passages by id (the

@@ -1,0 +1,1048 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"math"
+	"os"
+	"sort"
+	"sync/atomic"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+)
+
+// This file is Vigie's own evaluator of score-ordered searches. bleve
+// evaluates a query with a tree of searchers that walk every candidate
+// passage together, each allocating and scoring what it visits; most of a
+// search's time goes there (docs/performance.md). The evaluator takes the
+// same query tree and answers it in two steps over each segment:
+//
+//  1. the set of matching passages, from the postings' roaring bitmaps
+//     (AND, OR, AND NOT), phrases checked by position only where they
+//     can still change the answer;
+//  2. the score of each match, computed by visiting only the term
+//     postings that hold it, with bleve's own formula: BM25 per term and
+//     field, one query norm for the whole tree, sums in bleve's order,
+//     the coordination factor of disjunctions.
+//
+// It reproduces bleve's scores (evaluator_test.go compares every answer of
+// the laws-canada mixes and the seeds with bleve's), and returns false for
+// a query holding a kind of node it does not know (prefix, range, match
+// all...), which bleve then runs as before.
+
+// ekind is the kind of an evaluation node.
+type ekind uint8
+
+const (
+	eNone ekind = iota // bleve's MatchNoneSearcher: matches nothing
+	eTerm
+	eConj
+	eDisj
+	eBool
+	ePhrase
+)
+
+// enode is a node of the evaluation tree: one bleve searcher.
+type enode struct {
+	kind ekind
+	// eTerm
+	field string
+	term  []byte
+	boost float64
+	idf   float64
+	avg   float64 // average field length (BM25)
+	qw    float64 // boost × idf × query norm (1: not normed)
+	pls   []segment.PostingsList
+	locs  bool // iterate locations (a phrase's term)
+	// eConj, eDisj, ePhrase: children in bleve's order (by count);
+	// ePhrase's children are its term positions, gaps left out.
+	kids []*enode
+	min  int // eDisj
+	// ePhrase: the position (from 0) of each child, and each child's
+	// terms (one, or several for a multi-term position).
+	pos   []int
+	words [][]*enode
+	// eBool
+	must, should, mustNot, filter *enode
+	count                         uint64 // bleve's Count(): its sort key
+	phrased                       bool   // a phrase below: match narrows
+
+	// per segment
+	bm  *roaring.Bitmap
+	it  segment.PostingsIterator
+	cur segment.Posting
+}
+
+// errUnsupported marks a query the evaluator leaves to bleve.
+var errUnsupported = errors.New("query kind not evaluated")
+
+// compiler turns a bleve query into an evaluation tree.
+type compiler struct {
+	snap *scorch.IndexSnapshot
+	m    mapping.IndexMapping
+	docs uint64
+	avg  map[string]float64
+}
+
+func (c *compiler) avgLen(field string) (float64, error) {
+	if a, ok := c.avg[field]; ok {
+		return a, nil
+	}
+	card, err := c.snap.FieldCardinality(field)
+	if err != nil {
+		return 0, err
+	}
+	var a float64
+	if c.docs > 0 {
+		a = math.Ceil(float64(card) / float64(c.docs))
+	}
+	c.avg[field] = a
+	return a, nil
+}
+
+func (c *compiler) leaf(field string, term []byte, boost float64, locs bool) (*enode, error) {
+	n := &enode{kind: eTerm, field: field, term: term, boost: boost, qw: 1, locs: locs}
+	for _, ss := range c.snap.Segments() {
+		dict, err := ss.Segment().Dictionary(field)
+		if err != nil {
+			return nil, err
+		}
+		pl, err := dict.PostingsList(term, ss.Deleted(), nil)
+		if err != nil {
+			return nil, err
+		}
+		n.pls = append(n.pls, pl)
+		n.count += pl.Count()
+	}
+	avg, err := c.avgLen(field)
+	if err != nil {
+		return nil, err
+	}
+	n.avg = avg
+	if avg > 0 {
+		n.idf = math.Log(1 + (float64(c.docs)-float64(n.count)+0.5)/(float64(n.count)+0.5))
+	} else {
+		n.idf = 1 + math.Log(float64(c.docs)/float64(n.count+1))
+	}
+	return n, nil
+}
+
+var noneNode = &enode{kind: eNone}
+
+// byCount sorts nodes as bleve's OrderedSearcherList does.
+type byCount []*enode
+
+func (s byCount) Len() int           { return len(s) }
+func (s byCount) Less(i, j int) bool { return s[i].count < s[j].count }
+func (s byCount) Swap(i, j int)      { s[i], s[j] = s[j], s[i] }
+
+func anyPhrased(ns ...*enode) bool {
+	for _, k := range ns {
+		if k != nil && k.phrased {
+			return true
+		}
+	}
+	return false
+}
+
+func sumCount(ns []*enode) uint64 {
+	var n uint64
+	for _, k := range ns {
+		n += k.count
+	}
+	return n
+}
+
+func (c *compiler) analyse(analyzerName, field string) (analysis.Analyzer, error) {
+	if analyzerName == "" {
+		analyzerName = c.m.AnalyzerNameForPath(field)
+	}
+	a := c.m.AnalyzerNamed(analyzerName)
+	if a == nil {
+		return nil, errUnsupported
+	}
+	return a, nil
+}
+
+func (c *compiler) compile(q query.Query) (*enode, error) {
+	switch q := q.(type) {
+	case *query.TermQuery:
+		return c.leaf(q.FieldVal, []byte(q.Term), q.BoostVal.Value(), false)
+	case *query.MatchQuery:
+		if q.Fuzziness != 0 || q.FieldVal == "" {
+			return nil, errUnsupported
+		}
+		a, err := c.analyse(q.Analyzer, q.FieldVal)
+		if err != nil {
+			return nil, err
+		}
+		toks := a.Analyze([]byte(q.Match))
+		if len(toks) == 0 {
+			return noneNode, nil
+		}
+		kids := make([]*enode, len(toks))
+		for i, t := range toks {
+			if kids[i], err = c.leaf(q.FieldVal, t.Term, q.BoostVal.Value(), false); err != nil {
+				return nil, err
+			}
+		}
+		if q.Operator == query.MatchQueryOperatorOr {
+			return disj(kids, 1), nil
+		}
+		return conj(kids), nil
+	case *query.MatchPhraseQuery:
+		if q.Fuzziness != 0 || q.FieldVal == "" {
+			return nil, errUnsupported
+		}
+		a, err := c.analyse(q.Analyzer, q.FieldVal)
+		if err != nil {
+			return nil, err
+		}
+		toks := a.Analyze([]byte(q.MatchPhrase))
+		if len(toks) == 0 {
+			return noneNode, nil
+		}
+		return c.phrase(toks, q.FieldVal, q.BoostVal.Value())
+	case *query.ConjunctionQuery:
+		kids := make([]*enode, 0, len(q.Conjuncts))
+		for _, k := range q.Conjuncts {
+			n, err := c.compile(k)
+			if err != nil {
+				return nil, err
+			}
+			kids = append(kids, n)
+		}
+		if len(kids) == 0 {
+			return noneNode, nil
+		}
+		return conj(kids), nil
+	case *query.DisjunctionQuery:
+		kids := make([]*enode, 0, len(q.Disjuncts))
+		for _, k := range q.Disjuncts {
+			n, err := c.compile(k)
+			if err != nil {
+				return nil, err
+			}
+			kids = append(kids, n)
+		}
+		if len(kids) == 0 {
+			return noneNode, nil
+		}
+		if len(kids) > 10 || q.Min > float64(len(kids)) {
+			// bleve's heap disjunction sums in another order.
+			return nil, errUnsupported
+		}
+		return disj(kids, int(q.Min)), nil
+	case *query.BooleanQuery:
+		return c.boolean(q)
+	case *query.MatchNoneQuery:
+		return noneNode, nil
+	}
+	return nil, errUnsupported
+}
+
+func conj(kids []*enode) *enode {
+	s := make(byCount, len(kids))
+	copy(s, kids)
+	sort.Sort(s)
+	return &enode{kind: eConj, kids: s, count: sumCount(s), phrased: anyPhrased(s...)}
+}
+
+func disj(kids []*enode, min int) *enode {
+	s := make(byCount, len(kids))
+	copy(s, kids)
+	sort.Sort(s)
+	return &enode{kind: eDisj, kids: s, min: min, count: sumCount(s), phrased: anyPhrased(s...)}
+}
+
+// phrase mirrors bleve's MatchPhraseQuery: terms by position (gaps where
+// stop words were), a conjunction of one searcher a position.
+func (c *compiler) phrase(toks analysis.TokenStream, field string, boost float64) (*enode, error) {
+	first, last := math.MaxInt, 0
+	for _, t := range toks {
+		first = min(first, t.Position)
+		last = max(last, t.Position)
+	}
+	terms := make([][][]byte, last-first+1)
+	for _, t := range toks {
+		terms[t.Position-first] = append(terms[t.Position-first], t.Term)
+	}
+	n := &enode{kind: ePhrase, phrased: true}
+	var kids []*enode
+	for p, ts := range terms {
+		var words []*enode
+		for _, t := range ts {
+			if len(t) == 0 {
+				continue
+			}
+			w, err := c.leaf(field, t, boost, true)
+			if err != nil {
+				return nil, err
+			}
+			words = append(words, w)
+		}
+		switch {
+		case len(words) == 0:
+			continue
+		case len(ts) == 1:
+			kids = append(kids, words[0])
+		default:
+			kids = append(kids, disj(words, 1))
+		}
+		n.pos = append(n.pos, p)
+		n.words = append(n.words, words)
+	}
+	if len(kids) == 0 {
+		return nil, errUnsupported
+	}
+	cj := conj(kids)
+	n.kids, n.count = cj.kids, cj.count
+	return n, nil
+}
+
+func (c *compiler) boolean(q *query.BooleanQuery) (*enode, error) {
+	sub := func(q query.Query) (*enode, error) {
+		if q == nil {
+			return nil, nil
+		}
+		n, err := c.compile(q)
+		if err != nil || n.kind == eNone {
+			return nil, err
+		}
+		return n, nil
+	}
+	n := &enode{kind: eBool}
+	var err error
+	if n.mustNot, err = sub(q.MustNot); err != nil {
+		return nil, err
+	}
+	if n.must, err = sub(q.Must); err != nil {
+		return nil, err
+	}
+	if n.should, err = sub(q.Should); err != nil {
+		return nil, err
+	}
+	if q.Filter != nil {
+		// Evaluated unscored, as the excluded clause: neither takes part
+		// in the query norm (weight).
+		if n.filter, err = c.compile(q.Filter); err != nil {
+			return nil, err
+		}
+	}
+	switch {
+	case n.must == nil && n.should == nil && n.mustNot == nil && n.filter == nil:
+		return noneNode, nil
+	case n.must == nil && n.should == nil:
+		return nil, errUnsupported // match all, filtered or minus something
+	case n.must != nil && n.should == nil && n.mustNot == nil && n.filter == nil:
+		return n.must, nil
+	case n.must == nil && n.should != nil && n.mustNot == nil && n.filter == nil:
+		return n.should, nil
+	}
+	if n.should != nil && n.should.kind != eDisj {
+		return nil, errUnsupported
+	}
+	n.phrased = anyPhrased(n.must, n.should, n.mustNot, n.filter)
+	if n.must != nil {
+		n.count += n.must.count
+	}
+	if n.should != nil {
+		n.count += n.should.count
+	}
+	return n, nil
+}
+
+// weight is bleve's Weight(): the sum of its terms' squared weights.
+func (n *enode) weight() float64 {
+	switch n.kind {
+	case eTerm:
+		w := n.boost * n.idf
+		return w * w
+	case eBool:
+		var w float64
+		if n.must != nil {
+			w += n.must.weight()
+		}
+		if n.should != nil {
+			w += n.should.weight()
+		}
+		return w
+	}
+	var w float64
+	for _, k := range n.kids {
+		w += k.weight()
+	}
+	return w
+}
+
+// setNorm gives every scored term the query norm, as the outermost of
+// bleve's searchers does last.
+func (n *enode) setNorm(qn float64) {
+	switch n.kind {
+	case eTerm:
+		n.qw = n.boost * n.idf * qn
+	case eBool:
+		if n.must != nil {
+			n.must.setNorm(qn)
+		}
+		if n.should != nil {
+			n.should.setNorm(qn)
+		}
+	default:
+		for _, k := range n.kids {
+			k.setNorm(qn)
+		}
+	}
+}
+
+// evaluate runs a compiled tree over every segment of snap: each match is
+// counted in fc (when set) and offered to t. It returns the number of
+// matches.
+//
+// Not every match is scored. An upper bound of each match's score is
+// summed from its terms' bounds (bound); the k matches with the highest
+// bounds are scored first, and the lowest of their scores is a floor the
+// k-th best score cannot fall under: only the matches whose bound reaches
+// it are scored after them.
+func (root *enode) evaluate(ctx context.Context, snap *scorch.IndexSnapshot, t *topHits, fc *facetCounts) (uint64, error) {
+	var total, offset uint64
+	for si, ss := range snap.Segments() {
+		base := offset
+		offset += ss.Segment().Count()
+		if err := ctx.Err(); err != nil {
+			return 0, err
+		}
+		set := root.match(si, nil)
+		if set == nil || set.IsEmpty() {
+			root.release()
+			continue
+		}
+		total += set.GetCardinality()
+		if fc != nil {
+			it := set.Iterator()
+			for it.HasNext() {
+				fc.add(base + uint64(it.Next()))
+			}
+		}
+		if t.k > 0 {
+			if err := root.scoreSet(ctx, si, base, set, t); err != nil {
+				return 0, err
+			}
+		}
+		root.release()
+	}
+	return total, t.loadErr
+}
+
+// pruneFrom is the number of matches from which evaluate bounds scores
+// before computing them.
+var pruneFrom = 64
+
+// scoreSet scores the matches of segment si (set) that can reach t's
+// best k, and offers them to t.
+func (root *enode) scoreSet(ctx context.Context, si int, base uint64, set *roaring.Bitmap, t *topHits) error {
+	docs := set.ToArray()
+	scoreAll := func(docs []uint32) error {
+		for i, d := range docs {
+			if i&1023 == 1023 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			s, err := root.score(si, uint64(d))
+			if err != nil {
+				return err
+			}
+			t.offer(s, base+uint64(d))
+		}
+		return nil
+	}
+	if len(docs) < pruneFrom || t.after != nil || len(docs) <= 2*t.k {
+		return scoreAll(docs)
+	}
+	bp := &boundPool{n: len(docs)}
+	ub := root.bound(si, docs, bp)
+	if ub == nil {
+		return scoreAll(docs)
+	}
+	// The k matches with the highest bounds, in document order.
+	order := make([]int32, len(docs))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	sort.Slice(order, func(a, b int) bool { return ub[order[a]] > ub[order[b]] })
+	first := order[:t.k]
+	sort.Slice(first, func(a, b int) bool { return first[a] < first[b] })
+	floor := math.Inf(1)
+	done := make([]bool, len(docs))
+	for _, i := range first {
+		d := docs[i]
+		s, err := root.score(si, uint64(d))
+		if err != nil {
+			return err
+		}
+		floor = min(floor, s)
+		done[i] = true
+		t.offer(s, base+uint64(d))
+	}
+	if t.items.Len() >= t.k {
+		floor = max(floor, t.items.items[0].score)
+	}
+	// The scorers walked forward: start them again for the rest.
+	root.rewind()
+	rest := docs[:0:0]
+	for i, d := range docs {
+		// A bound is a sum of other terms than the score's, in another
+		// order: a hair of slack against rounding.
+		if !done[i] && ub[i]*(1+1e-9) >= floor {
+			rest = append(rest, d)
+		}
+	}
+	prunedDocs.Add(int64(len(docs) - len(rest) - len(first)))
+	scoredDocs.Add(int64(len(rest) + len(first)))
+	return scoreAll(rest)
+}
+
+// prunedDocs and scoredDocs count the matches scoreSet left unscored and
+// scored (tests and benchmarks read them).
+var prunedDocs, scoredDocs atomic.Int64
+
+// boundPool hands out the per-match arrays of bound, reused within one
+// segment's evaluation.
+type boundPool struct {
+	n    int
+	free [][]float64
+}
+
+func (p *boundPool) get() []float64 {
+	if k := len(p.free); k > 0 {
+		b := p.free[k-1]
+		p.free = p.free[:k-1]
+		clear(b)
+		return b
+	}
+	return make([]float64, p.n)
+}
+
+func (p *boundPool) put(b []float64) {
+	if b != nil {
+		p.free = append(p.free, b)
+	}
+}
+
+// bound returns, for each match in docs (ascending), an upper bound of n's
+// score, or nil when n contributes nothing to any of them. A term's
+// bound is its BM25 weight at an unbounded frequency; a disjunction's
+// coordination counts the children whose bound is not zero.
+func (n *enode) bound(si int, docs []uint32, bp *boundPool) []float64 {
+	switch n.kind {
+	case eTerm:
+		if n.bm == nil || n.bm.IsEmpty() {
+			return nil
+		}
+		max := n.qw * n.idf * bsearch.BM25_k1
+		if n.avg <= 0 {
+			return nil // tf-idf: no bound; caller scores everything
+		}
+		out := bp.get()
+		it := n.bm.Iterator()
+		j, hit := 0, false
+		for j < len(docs) {
+			it.AdvanceIfNeeded(docs[j])
+			if !it.HasNext() {
+				break
+			}
+			d := it.PeekNext()
+			for j < len(docs) && docs[j] < d {
+				j++
+			}
+			if j < len(docs) && docs[j] == d {
+				out[j] = max
+				hit = true
+				j++
+			}
+		}
+		if !hit {
+			bp.put(out)
+			return nil
+		}
+		return out
+	case eConj, ePhrase:
+		var sum []float64
+		for _, k := range n.kids {
+			kb := k.bound(si, docs, bp)
+			if kb == nil {
+				bp.put(sum)
+				return nil // a child matches none of docs: neither does n
+			}
+			if sum == nil {
+				sum = kb
+				continue
+			}
+			for i, v := range kb {
+				if v == 0 || sum[i] == 0 {
+					sum[i] = 0
+				} else {
+					sum[i] += v
+				}
+			}
+			bp.put(kb)
+		}
+		return sum
+	case eDisj:
+		var sum []float64
+		var count []float64
+		for _, k := range n.kids {
+			kb := k.bound(si, docs, bp)
+			if kb == nil {
+				continue
+			}
+			if sum == nil {
+				sum, count = kb, bp.get()
+				for i, v := range kb {
+					if v > 0 {
+						count[i] = 1
+					}
+				}
+				continue
+			}
+			for i, v := range kb {
+				if v > 0 {
+					sum[i] += v
+					count[i]++
+				}
+			}
+			bp.put(kb)
+		}
+		if sum == nil {
+			return nil
+		}
+		total := float64(len(n.kids))
+		for i := range sum {
+			sum[i] *= count[i] / total
+		}
+		bp.put(count)
+		return sum
+	case eBool:
+		var sum []float64
+		if n.must != nil {
+			if sum = n.must.bound(si, docs, bp); sum == nil {
+				return nil
+			}
+		}
+		if n.should != nil {
+			sb := n.should.bound(si, docs, bp)
+			switch {
+			case sb == nil:
+			case sum == nil:
+				sum = sb
+			default:
+				for i, v := range sb {
+					if sum[i] > 0 || n.must == nil {
+						sum[i] += v
+					}
+				}
+				bp.put(sb)
+			}
+		}
+		return sum
+	}
+	return nil
+}
+
+// rewind makes the scorers of a tree start again from the segment's first
+// passage.
+func (n *enode) rewind() {
+	n.it, n.cur = nil, nil
+	for _, k := range n.kids {
+		k.rewind()
+	}
+	for _, k := range []*enode{n.must, n.should} {
+		if k != nil {
+			k.rewind()
+		}
+	}
+}
+
+// match returns the passages of segment si that n matches, exactly within
+// the passages of within (nil: all); it keeps the bitmaps of the tree for
+// score.
+func (n *enode) match(si int, within *roaring.Bitmap) *roaring.Bitmap {
+	switch n.kind {
+	case eNone:
+		n.bm = roaring.New()
+	case eTerm:
+		n.bm = roaring.New()
+		n.it, n.cur = nil, nil
+		if pl := n.pls[si]; pl != nil {
+			if o, ok := pl.(interface{ OrInto(*roaring.Bitmap) }); ok {
+				o.OrInto(n.bm)
+			}
+		}
+	case eConj:
+		var bm *roaring.Bitmap
+		for _, k := range n.kids {
+			kb := k.match(si, narrow(k, within, bm))
+			if bm == nil {
+				bm = kb.Clone()
+			} else {
+				bm.And(kb)
+			}
+		}
+		n.bm = bm
+	case eDisj:
+		bms := make([]*roaring.Bitmap, len(n.kids))
+		for i, k := range n.kids {
+			bms[i] = k.match(si, within)
+		}
+		n.bm = roaring.FastOr(bms...)
+		if n.min > 1 {
+			keep := roaring.New()
+			it := n.bm.Iterator()
+			for it.HasNext() {
+				d := it.Next()
+				c := 0
+				for _, b := range bms {
+					if b.Contains(d) {
+						c++
+					}
+				}
+				if c >= n.min {
+					keep.Add(d)
+				}
+			}
+			n.bm = keep
+		}
+	case ePhrase:
+		var bm *roaring.Bitmap
+		for _, k := range n.kids {
+			kb := k.match(si, nil)
+			if bm == nil {
+				bm = kb.Clone()
+			} else {
+				bm.And(kb)
+			}
+		}
+		if within != nil {
+			bm.And(within)
+		}
+		n.bm = n.checkPhrase(si, bm)
+	case eBool:
+		var bm *roaring.Bitmap
+		if n.filter != nil {
+			bm = n.filter.match(si, within).Clone()
+		}
+		if n.must != nil {
+			mb := n.must.match(si, narrow(n.must, within, bm))
+			if bm == nil {
+				bm = mb.Clone()
+			} else {
+				bm.And(mb)
+			}
+		}
+		if n.mustNot != nil {
+			bm.AndNot(n.mustNot.match(si, narrow(n.mustNot, within, bm)))
+		}
+		if n.should != nil {
+			sb := n.should.match(si, narrow(n.should, within, bm))
+			if n.must == nil {
+				if bm == nil {
+					bm = sb.Clone()
+				} else {
+					bm.And(sb)
+				}
+			} else if n.should.min > 0 {
+				bm.And(sb)
+			}
+		}
+		n.bm = bm
+	}
+	return n.bm
+}
+
+// narrow is the set k's phrases need checking in: within restricted to
+// bm (either may be nil: no restriction); nil for a tree without phrases.
+func narrow(k *enode, within, bm *roaring.Bitmap) *roaring.Bitmap {
+	switch {
+	case !k.phrased:
+		return nil
+	case bm == nil:
+		return within
+	case within == nil:
+		return bm
+	}
+	return roaring.And(within, bm)
+}
+
+// checkPhrase keeps the passages of cand where the phrase's terms stand
+// at consecutive positions (gaps where stop words were left out).
+func (n *enode) checkPhrase(si int, cand *roaring.Bitmap) *roaring.Bitmap {
+	out := roaring.New()
+	if cand.IsEmpty() {
+		return out
+	}
+	type termPos struct {
+		it  segment.PostingsIterator
+		cur segment.Posting
+	}
+	its := make([][]termPos, len(n.words))
+	for i, ws := range n.words {
+		for _, w := range ws {
+			var tp termPos
+			if pl := w.pls[si]; pl != nil {
+				tp.it = pl.Iterator(false, false, true, nil)
+			}
+			its[i] = append(its[i], tp)
+		}
+	}
+	var starts, next []uint64
+	it := cand.Iterator()
+	for it.HasNext() {
+		d := uint64(it.Next())
+		starts = starts[:0]
+		ok := true
+		for i := range its {
+			next = next[:0]
+			for j := range its[i] {
+				tp := &its[i][j]
+				if tp.it == nil {
+					continue
+				}
+				if tp.cur == nil || tp.cur.Number() < d {
+					p, err := tp.it.Advance(d)
+					if err != nil {
+						p = nil
+					}
+					tp.cur = p
+					if p == nil {
+						tp.it = nil
+						continue
+					}
+				}
+				if tp.cur.Number() != d {
+					continue
+				}
+				for _, l := range tp.cur.Locations() {
+					// Candidate start of the phrase.
+					next = append(next, l.Pos()-uint64(n.pos[i]))
+				}
+			}
+			if i == 0 {
+				starts = append(starts, next...)
+			} else {
+				starts = keepCommon(starts, next)
+			}
+			if len(starts) == 0 {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			out.Add(uint32(d))
+		}
+	}
+	return out
+}
+
+// keepCommon keeps the values of a found in b.
+func keepCommon(a, b []uint64) []uint64 {
+	out := a[:0]
+	for _, x := range a {
+		for _, y := range b {
+			if x == y {
+				out = append(out, x)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// score is n's score for passage d of segment si, which n matches.
+func (n *enode) score(si int, d uint64) (float64, error) {
+	switch n.kind {
+	case eTerm:
+		if n.cur == nil || n.cur.Number() < d {
+			if n.it == nil {
+				n.it = n.pls[si].Iterator(true, true, false, nil)
+			}
+			p, err := n.it.Advance(d)
+			if err != nil {
+				return 0, err
+			}
+			n.cur = p
+		}
+		if n.cur == nil || n.cur.Number() != d {
+			return 0, errors.New("evaluator: posting not found")
+		}
+		freq := n.cur.Frequency()
+		var tf float64
+		if freq < 64 {
+			tf = sqrtCache[freq]
+		} else {
+			tf = math.Sqrt(float64(freq))
+		}
+		var s float64
+		if n.avg > 0 {
+			norm := n.cur.Norm()
+			fieldLength := 1 / (norm * norm)
+			s = n.idf * (tf * bsearch.BM25_k1) /
+				(tf + bsearch.BM25_k1*(1-bsearch.BM25_b+(bsearch.BM25_b*fieldLength/n.avg)))
+		} else {
+			s = tf * n.cur.Norm() * n.idf
+		}
+		if n.qw != 1 {
+			s *= n.qw
+		}
+		return s, nil
+	case eConj, ePhrase:
+		var sum float64
+		for _, k := range n.kids {
+			s, err := k.score(si, d)
+			if err != nil {
+				return 0, err
+			}
+			sum += s
+		}
+		return sum, nil
+	case eDisj:
+		var sum float64
+		matched := 0
+		for _, k := range n.kids {
+			if !k.bm.Contains(uint32(d)) {
+				continue
+			}
+			s, err := k.score(si, d)
+			if err != nil {
+				return 0, err
+			}
+			sum += s
+			matched++
+		}
+		return sum * (float64(matched) / float64(len(n.kids))), nil
+	case eBool:
+		var sum float64
+		if n.must != nil {
+			s, err := n.must.score(si, d)
+			if err != nil {
+				return 0, err
+			}
+			sum += s
+		}
+		if n.should != nil && n.should.bm.Contains(uint32(d)) {
+			s, err := n.should.score(si, d)
+			if err != nil {
+				return 0, err
+			}
+			sum += s
+		}
+		return sum, nil
+	}
+	return 0, errors.New("evaluator: scoring a node that matches nothing")
+}
+
+// release drops the per-segment state of a tree.
+func (n *enode) release() {
+	n.bm, n.it, n.cur = nil, nil, nil
+	for _, k := range n.kids {
+		k.release()
+	}
+	for _, ws := range n.words {
+		for _, w := range ws {
+			w.release()
+		}
+	}
+	for _, k := range []*enode{n.must, n.should, n.mustNot, n.filter} {
+		if k != nil {
+			k.release()
+		}
+	}
+}
+
+var sqrtCache = func() []float64 {
+	c := make([]float64, 64)
+	for i := range c {
+		c[i] = math.Sqrt(float64(i))
+	}
+	return c
+}()
+
+// compileQuery compiles q against the snapshot reader, or returns
+// errUnsupported.
+func compileQuery(reader index.IndexReader, m mapping.IndexMapping, q query.Query) (*enode, *scorch.IndexSnapshot, error) {
+	snap, ok := reader.(*scorch.IndexSnapshot)
+	if !ok {
+		return nil, nil, errUnsupported
+	}
+	docs, err := snap.DocCount()
+	if err != nil {
+		return nil, nil, err
+	}
+	c := &compiler{snap: snap, m: m, docs: docs, avg: map[string]float64{}}
+	root, err := c.compile(q)
+	if err != nil {
+		return nil, nil, err
+	}
+	if root.kind == eNone {
+		return root, snap, nil
+	}
+	if root.kind != eTerm {
+		// The outermost searcher norms the whole tree; a lone term
+		// searcher is never normed.
+		root.setNorm(1 / math.Sqrt(root.weight()))
+	}
+	return root, snap, nil
+}
+
+// evaluateOwn runs q on idx with the evaluator into t (and t's facet
+// counts), returning the number of matches; ok is false, with nothing
+// done, when the evaluator does not know some node of q.
+func evaluateOwn(ctx context.Context, idx bleve.Index, q query.Query, t *topHits) (total uint64, ok bool, err error) {
+	if !ownEvaluator {
+		return 0, false, nil
+	}
+	adv, err := idx.Advanced()
+	if err != nil {
+		return 0, false, err
+	}
+	reader, err := adv.Reader()
+	if err != nil {
+		return 0, false, err
+	}
+	defer reader.Close()
+	root, snap, err := compileQuery(reader, idx.Mapping(), q)
+	switch {
+	case errors.Is(err, errUnsupported):
+		evalBleveRuns.Add(1)
+		return 0, false, nil
+	case err != nil:
+		return 0, false, err
+	}
+	t.reader = reader
+	evalOwnRuns.Add(1)
+	if root.kind == eNone {
+		return 0, true, nil
+	}
+	total, err = root.evaluate(ctx, snap, t, t.fc)
+	if err != nil {
+		return 0, false, err
+	}
+	return total, true, t.loadIDs()
+}
+
+// ownEvaluator turns the evaluator on: VIGIE_EVALUATOR=bleve in the
+// environment leaves every search to bleve's searchers (a way back should
+// the evaluator ever misbehave); tests turn it off to compare.
+var ownEvaluator = os.Getenv("VIGIE_EVALUATOR") != "bleve"
+
+// evalOwnRuns and evalBleveRuns count the score-ordered searches the
+// evaluator answered and those it left to bleve.
+var evalOwnRuns, evalBleveRuns atomic.Int64
