@@ -62,6 +62,13 @@ type enode struct {
 	qw    float64 // boost × idf × query norm (1: not normed)
 	pls   []segment.PostingsList
 	locs  bool // iterate locations (a phrase's term)
+	// the generation's decoded postings (postings.go), the segments
+	// (their keys) and, per segment, this term's decoded list.
+	cache    *postingsCache
+	segs     []segment.Segment
+	dec      *decoded
+	decTried bool
+	decPos   int
 	// eConj, eDisj, ePhrase: children in bleve's order (by count);
 	// ePhrase's children are its term positions, gaps left out.
 	kids []*enode
@@ -86,10 +93,12 @@ var errUnsupported = errors.New("query kind not evaluated")
 
 // compiler turns a bleve query into an evaluation tree.
 type compiler struct {
-	snap *scorch.IndexSnapshot
-	m    mapping.IndexMapping
-	docs uint64
-	avg  map[string]float64
+	cache *postingsCache
+	segs  []segment.Segment
+	snap  *scorch.IndexSnapshot
+	m     mapping.IndexMapping
+	docs  uint64
+	avg   map[string]float64
 }
 
 func (c *compiler) avgLen(field string) (float64, error) {
@@ -109,7 +118,7 @@ func (c *compiler) avgLen(field string) (float64, error) {
 }
 
 func (c *compiler) leaf(field string, term []byte, boost float64, locs bool) (*enode, error) {
-	n := &enode{kind: eTerm, field: field, term: term, boost: boost, qw: 1, locs: locs}
+	n := &enode{kind: eTerm, field: field, term: term, boost: boost, qw: 1, locs: locs, cache: c.cache, segs: c.segs}
 	for _, ss := range c.snap.Segments() {
 		dict, err := ss.Segment().Dictionary(field)
 		if err != nil {
@@ -661,7 +670,7 @@ func (n *enode) bound(si int, docs []uint32, bp *boundPool) []float64 {
 // rewind makes the scorers of a tree start again from the segment's first
 // passage.
 func (n *enode) rewind() {
-	n.it, n.cur = nil, nil
+	n.it, n.cur, n.decPos = nil, nil, 0
 	for _, k := range n.kids {
 		k.rewind()
 	}
@@ -870,39 +879,11 @@ func keepCommon(a, b []uint64) []uint64 {
 func (n *enode) score(si int, d uint64) (float64, error) {
 	switch n.kind {
 	case eTerm:
-		if n.cur == nil || n.cur.Number() < d {
-			if n.it == nil {
-				n.it = n.pls[si].Iterator(true, true, false, nil)
-			}
-			p, err := n.it.Advance(d)
-			if err != nil {
-				return 0, err
-			}
-			n.cur = p
+		freq, norm, err := n.posting(si, d)
+		if err != nil {
+			return 0, err
 		}
-		if n.cur == nil || n.cur.Number() != d {
-			return 0, errors.New("evaluator: posting not found")
-		}
-		freq := n.cur.Frequency()
-		var tf float64
-		if freq < 64 {
-			tf = sqrtCache[freq]
-		} else {
-			tf = math.Sqrt(float64(freq))
-		}
-		var s float64
-		if n.avg > 0 {
-			norm := n.cur.Norm()
-			fieldLength := 1 / (norm * norm)
-			s = n.idf * (tf * bsearch.BM25_k1) /
-				(tf + bsearch.BM25_k1*(1-bsearch.BM25_b+(bsearch.BM25_b*fieldLength/n.avg)))
-		} else {
-			s = tf * n.cur.Norm() * n.idf
-		}
-		if n.qw != 1 {
-			s *= n.qw
-		}
-		return s, nil
+		return n.termScore(freq, norm), nil
 	case eConj, ePhrase:
 		var sum float64
 		for _, k := range n.kids {
@@ -949,9 +930,71 @@ func (n *enode) score(si int, d uint64) (float64, error) {
 	return 0, errors.New("evaluator: scoring a node that matches nothing")
 }
 
+// posting returns the frequency and norm of term n in passage d of
+// segment si, which holds it: from the decoded postings when the list is
+// long enough to be kept decoded, else by stepping the list's iterator.
+func (n *enode) posting(si int, d uint64) (uint64, float64, error) {
+	if !n.decTried {
+		n.decTried = true
+		if pl := n.pls[si]; pl != nil && pl.Count() >= decodeFrom && n.cache != nil {
+			dec, err := n.cache.get(postingsKey{seg: n.segs[si], field: n.field, term: string(n.term)}, pl)
+			if err != nil {
+				return 0, 0, err
+			}
+			n.dec, n.decPos = dec, 0
+		}
+	}
+	if n.dec != nil {
+		i := n.dec.find(uint32(d), n.decPos)
+		if i < 0 {
+			return 0, 0, errors.New("evaluator: posting not found")
+		}
+		n.decPos = i
+		return uint64(n.dec.freqs[i]), float64(n.dec.norms[i]), nil
+	}
+	if n.cur == nil || n.cur.Number() < d {
+		if n.it == nil {
+			n.it = n.pls[si].Iterator(true, true, false, nil)
+		}
+		p, err := n.it.Advance(d)
+		if err != nil {
+			return 0, 0, err
+		}
+		n.cur = p
+	}
+	if n.cur == nil || n.cur.Number() != d {
+		return 0, 0, errors.New("evaluator: posting not found")
+	}
+	return n.cur.Frequency(), n.cur.Norm(), nil
+}
+
+// termScore is bleve's score of term n at a frequency and norm: BM25
+// (tf-idf in an index without field lengths), times the query weight.
+func (n *enode) termScore(freq uint64, norm float64) float64 {
+	var tf float64
+	if freq < 64 {
+		tf = sqrtCache[freq]
+	} else {
+		tf = math.Sqrt(float64(freq))
+	}
+	var s float64
+	if n.avg > 0 {
+		fieldLength := 1 / (norm * norm)
+		s = n.idf * (tf * bsearch.BM25_k1) /
+			(tf + bsearch.BM25_k1*(1-bsearch.BM25_b+(bsearch.BM25_b*fieldLength/n.avg)))
+	} else {
+		s = tf * norm * n.idf
+	}
+	if n.qw != 1 {
+		s *= n.qw
+	}
+	return s
+}
+
 // release drops the per-segment state of a tree.
 func (n *enode) release() {
 	n.bm, n.it, n.cur = nil, nil, nil
+	n.dec, n.decTried, n.decPos = nil, false, 0
 	for _, k := range n.kids {
 		k.release()
 	}
@@ -977,7 +1020,7 @@ var sqrtCache = func() []float64 {
 
 // compileQuery compiles q against the snapshot reader, or returns
 // errUnsupported.
-func compileQuery(reader index.IndexReader, m mapping.IndexMapping, q query.Query) (*enode, *scorch.IndexSnapshot, error) {
+func compileQuery(reader index.IndexReader, m mapping.IndexMapping, q query.Query, cache *postingsCache) (*enode, *scorch.IndexSnapshot, error) {
 	snap, ok := reader.(*scorch.IndexSnapshot)
 	if !ok {
 		return nil, nil, errUnsupported
@@ -986,7 +1029,10 @@ func compileQuery(reader index.IndexReader, m mapping.IndexMapping, q query.Quer
 	if err != nil {
 		return nil, nil, err
 	}
-	c := &compiler{snap: snap, m: m, docs: docs, avg: map[string]float64{}}
+	c := &compiler{snap: snap, m: m, docs: docs, avg: map[string]float64{}, cache: cache}
+	for _, ss := range snap.Segments() {
+		c.segs = append(c.segs, ss.Segment())
+	}
 	root, err := c.compile(q)
 	if err != nil {
 		return nil, nil, err
@@ -1005,7 +1051,7 @@ func compileQuery(reader index.IndexReader, m mapping.IndexMapping, q query.Quer
 // evaluateOwn runs q on idx with the evaluator into t (and t's facet
 // counts), returning the number of matches; ok is false, with nothing
 // done, when the evaluator does not know some node of q.
-func evaluateOwn(ctx context.Context, idx bleve.Index, q query.Query, t *topHits) (total uint64, ok bool, err error) {
+func evaluateOwn(ctx context.Context, idx bleve.Index, q query.Query, t *topHits, cache *postingsCache) (total uint64, ok bool, err error) {
 	if !ownEvaluator {
 		return 0, false, nil
 	}
@@ -1018,7 +1064,7 @@ func evaluateOwn(ctx context.Context, idx bleve.Index, q query.Query, t *topHits
 		return 0, false, err
 	}
 	defer reader.Close()
-	root, snap, err := compileQuery(reader, idx.Mapping(), q)
+	root, snap, err := compileQuery(reader, idx.Mapping(), q, cache)
 	switch {
 	case errors.Is(err, errUnsupported):
 		evalBleveRuns.Add(1)

@@ -246,6 +246,9 @@ type snapshot struct {
 	refs sync.WaitGroup
 	// cache keeps the generation's recent answers; nil when off.
 	cache *resultCache
+	// postings keeps the generation's frequent postings decoded for the
+	// evaluator (postings.go).
+	postings *postingsCache
 }
 
 func newSnapshot(gen *indexer.Generation) *snapshot {
@@ -253,7 +256,7 @@ func newSnapshot(gen *indexer.Generation) *snapshot {
 	for i, d := range gen.Manifest.Documents {
 		docs[d.ID] = i
 	}
-	return &snapshot{gen: gen, docs: docs}
+	return &snapshot{gen: gen, docs: docs, postings: newPostingsCache(DefaultPostingsCacheBytes)}
 }
 
 // New returns a Searcher over gen; it takes ownership of gen.
@@ -863,7 +866,7 @@ func (s *View) collectByScore(ctx context.Context, main, text query.Query, r Req
 // (eval.go) when it knows every node of the query, else with bleve's
 // searchers. It returns the number of matches.
 func (s *View) evaluate(ctx context.Context, q query.Query, t *topHits) (uint64, error) {
-	total, ok, err := evaluateOwn(ctx, s.sn.gen.Index, q, t)
+	total, ok, err := evaluateOwn(ctx, s.sn.gen.Index, q, t, s.sn.postings)
 	if err != nil {
 		return 0, fmt.Errorf("search: %w", err)
 	}
