@@ -960,8 +960,8 @@ func (s *View) countFacet(ctx context.Context, q query.Query, name string, fi *f
 		return s.facetValues(name, res.Facets[name], ui), nil
 	}
 	fc := fi.counter([]string{name})
-	t := &topHits{fc: fc}
-	if _, err := s.sn.gen.Index.SearchInContext(withHandler(ctx, t.handler), req); err != nil {
+	t := &topHits{fc: fc} // k 0: count, keep nothing
+	if _, err := s.evaluate(ctx, q, t); err != nil {
 		return nil, fmt.Errorf("facet %s: %w", name, err)
 	}
 	return s.facetValues(name, fc.result(name), ui), nil
