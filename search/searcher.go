@@ -885,16 +885,39 @@ func (s *View) evaluate(ctx context.Context, q query.Query, t *topHits) (uint64,
 // pageMatches fetches the stored fields of a page's passages by id (the
 // highlights are found by analysing them again: marks.go).
 func (s *View) pageMatches(ctx context.Context, ids []string) (map[string]*bsearch.DocumentMatch, error) {
-	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(ids), len(ids), 0, false)
-	req.Fields = indexer.StoredFields
-	req.Score = "none"
-	res, err := s.sn.gen.Index.SearchInContext(ctx, req)
+	return s.load(ctx, ids, indexer.StoredFields)
+}
+
+// load reads the given stored fields of the passages named by ids, each
+// looked up by id (a passage that is not there is left out), without
+// running a search: bleve's DocIDQuery and collector cost more than the
+// reading.
+func (s *View) load(ctx context.Context, ids []string, fields []string) (map[string]*bsearch.DocumentMatch, error) {
+	adv, err := s.sn.gen.Index.Advanced()
 	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
+		return nil, fmt.Errorf("load: %w", err)
 	}
-	byID := make(map[string]*bsearch.DocumentMatch, len(res.Hits))
-	for _, h := range res.Hits {
-		byID[h.ID] = h
+	reader, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("load: %w", err)
+	}
+	defer reader.Close()
+	req := &bleve.SearchRequest{Fields: fields}
+	byID := make(map[string]*bsearch.DocumentMatch, len(ids))
+	for _, id := range ids {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if _, ok := byID[id]; ok {
+			continue
+		}
+		h := &bsearch.DocumentMatch{ID: id}
+		if err, _ := bleve.LoadAndHighlightFields(h, req, "", reader, nil); err != nil {
+			return nil, fmt.Errorf("load: %w", err)
+		}
+		if h.Fields != nil {
+			byID[id] = h
+		}
 	}
 	return byID, nil
 }

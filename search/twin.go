@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/blevesearch/bleve/v2"
 
 	"github.com/vigie/vigie/indexer"
 )
@@ -33,14 +32,12 @@ func (s *View) attachTwins(ctx context.Context, hits []Hit) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(ids), len(ids), 0, false)
-	req.Fields = []string{indexer.FieldDocID, indexer.FieldLang, indexer.FieldTitle, indexer.FieldHeading, indexer.FieldText}
-	res, err := s.sn.gen.Index.SearchInContext(ctx, req)
+	byID, err := s.load(ctx, ids, []string{indexer.FieldDocID, indexer.FieldLang, indexer.FieldTitle, indexer.FieldHeading, indexer.FieldText})
 	if err != nil {
 		return fmt.Errorf("twins: %w", err)
 	}
-	found := make(map[string]*Twin, len(res.Hits))
-	for _, h := range res.Hits {
+	found := make(map[string]*Twin, len(byID))
+	for _, h := range byID {
 		t := toHit(h)
 		found[h.ID] = &Twin{ID: h.ID, DocID: t.DocID, Lang: t.Lang, Title: t.Title, Heading: t.Heading, Text: t.Text}
 	}
