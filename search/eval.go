@@ -245,17 +245,106 @@ func (c *compiler) compile(q query.Query) (*enode, error) {
 		if len(kids) == 0 {
 			return noneNode, nil
 		}
-		if len(kids) > 10 || q.Min > float64(len(kids)) {
-			// bleve's heap disjunction sums in another order.
-			return nil, errUnsupported
+		if q.Min > float64(len(kids)) {
+			return nil, errUnsupported // bleve's error to give
 		}
+		// Beyond 10 children bleve's heap disjunction sums them in
+		// another order: the scores may differ in the last bits.
 		return disj(kids, int(q.Min)), nil
 	case *query.BooleanQuery:
 		return c.boolean(q)
 	case *query.MatchNoneQuery:
 		return noneNode, nil
+	case *query.PrefixQuery:
+		if q.FieldVal == "" {
+			return nil, errUnsupported
+		}
+		dict, err := c.snap.FieldDictPrefix(q.FieldVal, []byte(q.Prefix))
+		if err != nil {
+			return nil, err
+		}
+		return c.terms(dict, q.FieldVal, q.BoostVal.Value(), func(terms []string) ([]string, bool) {
+			return terms, false
+		}, q.Prefix)
+	case *query.TermRangeQuery:
+		if q.FieldVal == "" {
+			return nil, errUnsupported
+		}
+		// As bleve's TermRangeSearcher: the dictionary's range ends
+		// before its end term, so a zero byte makes the maximum part of
+		// it; an exclusive end is dropped after.
+		lo, hi := []byte(q.Min), []byte(nil)
+		if q.Max != "" {
+			hi = append([]byte(q.Max), 0)
+		}
+		dict, err := c.snap.FieldDictRange(q.FieldVal, lo, hi)
+		if err != nil {
+			return nil, err
+		}
+		return c.terms(dict, q.FieldVal, q.BoostVal.Value(), func(terms []string) ([]string, bool) {
+			if len(terms) == 0 {
+				return nil, true
+			}
+			if q.InclusiveMin != nil && !*q.InclusiveMin && terms[0] == q.Min {
+				if terms = terms[1:]; len(terms) == 0 {
+					return nil, true
+				}
+			}
+			if (q.InclusiveMax == nil || !*q.InclusiveMax) && q.Max != "" && terms[len(terms)-1] == q.Max {
+				terms = terms[:len(terms)-1]
+			}
+			return terms, false
+		}, "")
 	}
 	return nil, errUnsupported
+}
+
+// maxTerms is the most terms a prefix or range expands to that the
+// evaluator takes on; beyond, bleve (and its clause limit) decides.
+const maxTerms = 1024
+
+// terms is bleve's multi-term searcher (a prefix, a range): a
+// disjunction of the dictionary's terms, each a term searcher (none: a
+// disjunction of nothing, which bleve keeps); keep trims the list as
+// bleve does for a range, or says it matches nothing (bleve's
+// MatchNoneSearcher). A prefix that is no term's start, or only its own
+// term's, is bleve's term searcher of the prefix itself: it matches
+// nothing (or that term) but weighs in the query norm.
+func (c *compiler) terms(dict index.FieldDict, field string, boost float64, keep func([]string) ([]string, bool), prefix string) (*enode, error) {
+	defer dict.Close()
+	var terms []string
+	seen := map[string]bool{}
+	for {
+		e, err := dict.Next()
+		if err != nil {
+			return nil, err
+		}
+		if e == nil {
+			break
+		}
+		if !seen[e.Term] {
+			seen[e.Term] = true
+			terms = append(terms, e.Term)
+		}
+		if len(terms) > maxTerms {
+			return nil, errUnsupported
+		}
+	}
+	var none bool
+	if terms, none = keep(terms); none {
+		return noneNode, nil
+	}
+	if prefix != "" && (len(terms) == 0 || len(terms) == 1 && terms[0] == prefix) {
+		return c.leaf(field, []byte(prefix), boost, false)
+	}
+	kids := make([]*enode, len(terms))
+	for i, t := range terms {
+		var err error
+		if kids[i], err = c.leaf(field, []byte(t), boost, false); err != nil {
+			return nil, err
+		}
+	}
+	return disj(kids, 0), nil
 }
 
 func conj(kids []*enode) *enode {
