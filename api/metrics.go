@@ -182,6 +182,18 @@ var (
 		"Searches that got a worker (answers from the result cache need none).", nil, nil)
 	descRejected = prometheus.NewDesc("vigie_search_rejected_total",
 		"Searches that got no worker: the line was full (queue_full) or their time limit ran out or their client left while they waited (expired).", []string{"reason"}, nil)
+	descEvaluations = prometheus.NewDesc("vigie_search_evaluations_total",
+		"Score-ordered searches and facet counts, by evaluator: Vigie's own (vigie) or bleve's searchers (bleve: a query kind the evaluator does not know, or VIGIE_EVALUATOR=bleve).", []string{"evaluator"}, nil)
+	descMatches = prometheus.NewDesc("vigie_search_matches_total",
+		"Matches of score-ordered searches, scored (scored) or left unscored because their score bound could not reach the page (pruned).", []string{"outcome"}, nil)
+	descPostingsBytes = prometheus.NewDesc("vigie_postings_cache_bytes",
+		"Memory of the frequent words' postings kept decoded for the live generation.", nil, nil)
+	descPostingsCapacity = prometheus.NewDesc("vigie_postings_cache_capacity_bytes",
+		"The bound of the decoded postings of one generation.", nil, nil)
+	descPostingsLists = prometheus.NewDesc("vigie_postings_cache_lists",
+		"Postings lists kept decoded for the live generation.", nil, nil)
+	descPostingsLookups = prometheus.NewDesc("vigie_postings_cache_lookups_total",
+		"Lookups of decoded postings lists of the live generation: found (hit) or decoded (miss).", []string{"result"}, nil)
 	descQueueWait = prometheus.NewDesc("vigie_search_queue_wait_seconds_total",
 		"Time admitted searches spent waiting for a worker; over vigie_search_admitted_total, the mean wait.", nil, nil)
 )
@@ -189,7 +201,8 @@ var (
 func (c indexCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descReady, descGeneration, descBuilt, descDocuments, descPassages,
 		descCacheHits, descCacheMisses, descCacheEvictions, descCacheBytes, descCacheEntries, descCacheCapacity,
-		descWorkers, descWorkersBusy, descQueued, descQueueCapacity, descAdmitted, descRejected, descQueueWait} {
+		descWorkers, descWorkersBusy, descQueued, descQueueCapacity, descAdmitted, descRejected, descQueueWait,
+		descEvaluations, descMatches, descPostingsBytes, descPostingsCapacity, descPostingsLists, descPostingsLookups} {
 		ch <- d
 	}
 }
@@ -231,4 +244,14 @@ func (c indexCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(descRejected, prometheus.CounterValue, float64(ws.Rejected), "queue_full")
 	ch <- prometheus.MustNewConstMetric(descRejected, prometheus.CounterValue, float64(ws.Expired), "expired")
 	ch <- prometheus.MustNewConstMetric(descQueueWait, prometheus.CounterValue, ws.Waited.Seconds())
+	es := sr.EvaluatorStats()
+	ch <- prometheus.MustNewConstMetric(descEvaluations, prometheus.CounterValue, float64(es.Own), "vigie")
+	ch <- prometheus.MustNewConstMetric(descEvaluations, prometheus.CounterValue, float64(es.Bleve), "bleve")
+	ch <- prometheus.MustNewConstMetric(descMatches, prometheus.CounterValue, float64(es.Scored), "scored")
+	ch <- prometheus.MustNewConstMetric(descMatches, prometheus.CounterValue, float64(es.Pruned), "pruned")
+	ch <- prometheus.MustNewConstMetric(descPostingsBytes, prometheus.GaugeValue, float64(es.PostingsBytes))
+	ch <- prometheus.MustNewConstMetric(descPostingsCapacity, prometheus.GaugeValue, float64(es.PostingsCapacity))
+	ch <- prometheus.MustNewConstMetric(descPostingsLists, prometheus.GaugeValue, float64(es.PostingsLists))
+	ch <- prometheus.MustNewConstMetric(descPostingsLookups, prometheus.CounterValue, float64(es.PostingsHits), "hit")
+	ch <- prometheus.MustNewConstMetric(descPostingsLookups, prometheus.CounterValue, float64(es.PostingsMisses), "miss")
 }

@@ -67,3 +67,32 @@ func TestWorkerMetrics(t *testing.T) {
 		t.Errorf("vigie_search_queue_wait_seconds_total missing (%v)", got)
 	}
 }
+
+// TestEvaluatorMetrics: the evaluator's figures are at /metrics and move
+// with searches (the counters are the process's: compare before and
+// after).
+func TestEvaluatorMetrics(t *testing.T) {
+	m := NewMetrics("")
+	ts, _ := serveCorpus(t, testutil.Seeds(), nil, search.Options{}, Options{Metrics: m})
+	before := scrape(t, ts)
+	get(t, ts, "/api/v1/search?q=cyber")
+	get(t, ts, "/api/v1/search?q=cyber+attaque")
+	after := scrape(t, ts)
+	series := `vigie_search_evaluations_total{evaluator="vigie"}`
+	if b, a := value(before, series), value(after, series); a < b+2 {
+		t.Errorf("%s went from %v to %v over two searches", series, b, a)
+	}
+	if b, a := value(before, `vigie_search_matches_total{outcome="scored"}`), value(after, `vigie_search_matches_total{outcome="scored"}`); a <= b {
+		t.Errorf("no match scored over two searches (%v, then %v)", b, a)
+	}
+	for _, s := range []string{`vigie_search_evaluations_total{evaluator="bleve"}`, `vigie_search_matches_total{outcome="pruned"}`,
+		`vigie_postings_cache_bytes`, `vigie_postings_cache_lists`, `vigie_postings_cache_lookups_total{result="hit"}`,
+		`vigie_postings_cache_lookups_total{result="miss"}`} {
+		if value(after, s) < 0 {
+			t.Errorf("%s missing", s)
+		}
+	}
+	if got := value(after, `vigie_postings_cache_capacity_bytes`); got != search.DefaultPostingsCacheBytes {
+		t.Errorf("vigie_postings_cache_capacity_bytes = %v, want %d", got, search.DefaultPostingsCacheBytes)
+	}
+}

@@ -549,6 +549,7 @@ var pruneFrom = 64
 func (root *enode) scoreSet(ctx context.Context, si int, base uint64, set *roaring.Bitmap, t *topHits) error {
 	docs := set.ToArray()
 	scoreAll := func(docs []uint32) error {
+		scoredDocs.Add(int64(len(docs)))
 		for i, d := range docs {
 			if i&1023 == 1023 {
 				if err := ctx.Err(); err != nil {
@@ -605,12 +606,12 @@ func (root *enode) scoreSet(ctx context.Context, si int, base uint64, set *roari
 		}
 	}
 	prunedDocs.Add(int64(len(docs) - len(rest) - len(first)))
-	scoredDocs.Add(int64(len(rest) + len(first)))
+	scoredDocs.Add(int64(len(first)))
 	return scoreAll(rest)
 }
 
 // prunedDocs and scoredDocs count the matches scoreSet left unscored and
-// scored (tests and benchmarks read them).
+// scored, in the whole process (EvaluatorStats).
 var prunedDocs, scoredDocs atomic.Int64
 
 // boundPool hands out the per-match arrays of bound, reused within one
@@ -1181,3 +1182,36 @@ var ownEvaluator = os.Getenv("VIGIE_EVALUATOR") != "bleve"
 // evalOwnRuns and evalBleveRuns count the score-ordered searches the
 // evaluator answered and those it left to bleve.
 var evalOwnRuns, evalBleveRuns atomic.Int64
+
+// EvaluatorStats describe the work of the evaluator (eval.go) in this
+// process, and the decoded postings of the live generation.
+type EvaluatorStats struct {
+	// Own and Bleve count the score-ordered searches (and facet counts)
+	// the evaluator answered and those it left to bleve.
+	Own, Bleve int64
+	// Scored and Pruned count the matches scored and those whose score
+	// bound could not reach the page.
+	Scored, Pruned int64
+	// PostingsBytes and PostingsLists describe the decoded postings kept
+	// for the live generation; PostingsHits and PostingsMisses count
+	// lookups.
+	PostingsBytes, PostingsCapacity int64
+	PostingsLists                   int
+	PostingsHits, PostingsMisses    int64
+}
+
+// EvaluatorStats returns the evaluator's figures.
+func (s *Searcher) EvaluatorStats() EvaluatorStats {
+	st := EvaluatorStats{
+		Own: evalOwnRuns.Load(), Bleve: evalBleveRuns.Load(),
+		Scored: scoredDocs.Load(), Pruned: prunedDocs.Load(),
+	}
+	s.mu.RLock()
+	c := s.live.postings
+	s.mu.RUnlock()
+	if c != nil {
+		st.PostingsCapacity = c.max
+		st.PostingsBytes, st.PostingsLists, st.PostingsHits, st.PostingsMisses = c.stats()
+	}
+	return st
+}
