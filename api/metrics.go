@@ -184,8 +184,8 @@ var (
 		"Searches that got no worker: the line was full (queue_full) or their time limit ran out or their client left while they waited (expired).", []string{"reason"}, nil)
 	descEvaluations = prometheus.NewDesc("vigie_search_evaluations_total",
 		"Score-ordered searches and facet counts, by evaluator: Vigie's own (vigie) or bleve's searchers (bleve: a query kind the evaluator does not know, or VIGIE_EVALUATOR=bleve).", []string{"evaluator"}, nil)
-	descMatches = prometheus.NewDesc("vigie_search_matches_total",
-		"Matches of score-ordered searches, scored (scored) or left unscored because their score bound could not reach the page (pruned).", []string{"outcome"}, nil)
+	descMatches = prometheus.NewDesc("vigie_search_matches_scored_total",
+		"Matches scored by the evaluator.", nil, nil)
 	descPostingsBytes = prometheus.NewDesc("vigie_postings_cache_bytes",
 		"Memory of the frequent words' postings kept decoded for the live generation.", nil, nil)
 	descPostingsCapacity = prometheus.NewDesc("vigie_postings_cache_capacity_bytes",
@@ -247,8 +247,7 @@ func (c indexCollector) Collect(ch chan<- prometheus.Metric) {
 	es := sr.EvaluatorStats()
 	ch <- prometheus.MustNewConstMetric(descEvaluations, prometheus.CounterValue, float64(es.Own), "vigie")
 	ch <- prometheus.MustNewConstMetric(descEvaluations, prometheus.CounterValue, float64(es.Bleve), "bleve")
-	ch <- prometheus.MustNewConstMetric(descMatches, prometheus.CounterValue, float64(es.Scored), "scored")
-	ch <- prometheus.MustNewConstMetric(descMatches, prometheus.CounterValue, float64(es.Pruned), "pruned")
+	ch <- prometheus.MustNewConstMetric(descMatches, prometheus.CounterValue, float64(es.Scored))
 	ch <- prometheus.MustNewConstMetric(descPostingsBytes, prometheus.GaugeValue, float64(es.PostingsBytes))
 	ch <- prometheus.MustNewConstMetric(descPostingsCapacity, prometheus.GaugeValue, float64(es.PostingsCapacity))
 	ch <- prometheus.MustNewConstMetric(descPostingsLists, prometheus.GaugeValue, float64(es.PostingsLists))

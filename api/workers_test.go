@@ -82,10 +82,10 @@ func TestEvaluatorMetrics(t *testing.T) {
 	if b, a := value(before, series), value(after, series); a < b+2 {
 		t.Errorf("%s went from %v to %v over two searches", series, b, a)
 	}
-	if b, a := value(before, `vigie_search_matches_total{outcome="scored"}`), value(after, `vigie_search_matches_total{outcome="scored"}`); a <= b {
+	if b, a := value(before, `vigie_search_matches_scored_total`), value(after, `vigie_search_matches_scored_total`); a <= b {
 		t.Errorf("no match scored over two searches (%v, then %v)", b, a)
 	}
-	for _, s := range []string{`vigie_search_evaluations_total{evaluator="bleve"}`, `vigie_search_matches_total{outcome="pruned"}`,
+	for _, s := range []string{`vigie_search_evaluations_total{evaluator="bleve"}`,
 		`vigie_postings_cache_bytes`, `vigie_postings_cache_lists`, `vigie_postings_cache_lookups_total{result="hit"}`,
 		`vigie_postings_cache_lookups_total{result="miss"}`} {
 		if value(after, s) < 0 {

@@ -28,10 +28,12 @@ import (
 //  1. the set of matching passages, from the postings' roaring bitmaps
 //     (AND, OR, AND NOT), phrases checked by position only where they
 //     can still change the answer;
-//  2. the score of each match, computed by visiting only the term
-//     postings that hold it, with bleve's own formula: BM25 per term and
-//     field, one query norm for the whole tree, sums in bleve's order,
-//     the coordination factor of disjunctions.
+//  2. the score of each match, term at a time: each term's postings are
+//     read once, in order, for the matches that hold it (the postings of
+//     frequent words kept decoded: postings.go), with bleve's own
+//     formula: BM25 per term and field, one query norm for the whole
+//     tree, the coordination factor of disjunctions, sums in bleve's
+//     order (so the same to the last bit).
 //
 // It reproduces bleve's scores (evaluator_test.go compares every answer of
 // the laws-canada mixes and the seeds with bleve's), and returns false for
@@ -504,12 +506,6 @@ func (n *enode) setNorm(qn float64) {
 // evaluate runs a compiled tree over every segment of snap: each match is
 // counted in fc (when set) and offered to t. It returns the number of
 // matches.
-//
-// Not every match is scored. An upper bound of each match's score is
-// summed from its terms' bounds (bound); the k matches with the highest
-// bounds are scored first, and the lowest of their scores is a floor the
-// k-th best score cannot fall under: only the matches whose bound reaches
-// it are scored after them.
 func (root *enode) evaluate(ctx context.Context, snap *scorch.IndexSnapshot, t *topHits, fc *facetCounts) (uint64, error) {
 	var total, offset uint64
 	for si, ss := range snap.Segments() {
@@ -540,12 +536,8 @@ func (root *enode) evaluate(ctx context.Context, snap *scorch.IndexSnapshot, t *
 	return total, t.loadErr
 }
 
-// pruneFrom is the number of matches from which evaluate bounds scores
-// before computing them.
-var pruneFrom = 64
-
-// scoreSet scores the matches of segment si (set) that can reach t's
-// best k, and offers them to t.
+// scoreSet scores the matches of segment si (set), term at a time
+// (exact), and offers them to t.
 func (root *enode) scoreSet(ctx context.Context, si int, base uint64, set *roaring.Bitmap, t *topHits) error {
 	docs := set.ToArray()
 	scoreAll := func(docs []uint32) error {
@@ -564,61 +556,34 @@ func (root *enode) scoreSet(ctx context.Context, si int, base uint64, set *roari
 		}
 		return nil
 	}
-	if len(docs) < pruneFrom || t.after != nil || len(docs) <= 2*t.k {
+	bp := &boundPool{n: len(docs), set: set}
+	sc, ok, err := root.exact(si, docs, bp)
+	if err != nil {
+		return err
+	}
+	if !ok || sc == nil {
+		// A term of zero weight: a 0 cannot tell a match from none.
+		root.rewind()
 		return scoreAll(docs)
 	}
-	bp := &boundPool{n: len(docs)}
-	ub := root.bound(si, docs, bp)
-	if ub == nil {
-		return scoreAll(docs)
-	}
-	// The k matches with the highest bounds, in document order.
-	order := make([]int32, len(docs))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	sort.Slice(order, func(a, b int) bool { return ub[order[a]] > ub[order[b]] })
-	first := order[:t.k]
-	sort.Slice(first, func(a, b int) bool { return first[a] < first[b] })
-	floor := math.Inf(1)
-	done := make([]bool, len(docs))
-	for _, i := range first {
-		d := docs[i]
-		s, err := root.score(si, uint64(d))
-		if err != nil {
-			return err
-		}
-		floor = min(floor, s)
-		done[i] = true
-		t.offer(s, base+uint64(d))
-	}
-	if t.items.Len() >= t.k {
-		floor = max(floor, t.items.items[0].score)
-	}
-	// The scorers walked forward: start them again for the rest.
-	root.rewind()
-	rest := docs[:0:0]
+	scoredDocs.Add(int64(len(docs)))
 	for i, d := range docs {
-		// A bound is a sum of other terms than the score's, in another
-		// order: a hair of slack against rounding.
-		if !done[i] && ub[i]*(1+1e-9) >= floor {
-			rest = append(rest, d)
-		}
+		t.offer(sc[i], base+uint64(d))
 	}
-	prunedDocs.Add(int64(len(docs) - len(rest) - len(first)))
-	scoredDocs.Add(int64(len(first)))
-	return scoreAll(rest)
+	return nil
 }
 
-// prunedDocs and scoredDocs count the matches scoreSet left unscored and
-// scored, in the whole process (EvaluatorStats).
-var prunedDocs, scoredDocs atomic.Int64
+// scoredDocs counts the matches scored, in the whole process
+// (EvaluatorStats).
+var scoredDocs atomic.Int64
 
-// boundPool hands out the per-match arrays of bound, reused within one
+// boundPool hands out the per-match arrays of exact, reused within one
 // segment's evaluation.
 type boundPool struct {
 	n    int
 	free [][]float64
+	// set is the segment's match set (docs as a bitmap).
+	set *roaring.Bitmap
 }
 
 func (p *boundPool) get() []float64 {
@@ -637,50 +602,54 @@ func (p *boundPool) put(b []float64) {
 	}
 }
 
-// bound returns, for each match in docs (ascending), an upper bound of n's
-// score, or nil when n contributes nothing to any of them. A term's
-// bound is its BM25 weight at an unbounded frequency; a disjunction's
-// coordination counts the children whose bound is not zero.
-func (n *enode) bound(si int, docs []uint32, bp *boundPool) []float64 {
+// exact returns the score of n for each match in docs (ascending; bp.set
+// as a bitmap), 0 where n does not match, computed term at a time: each
+// term's postings are read once, in order, for the matches that hold it,
+// and each node combines its children's arrays as score does, in the
+// same order, so that the sums are the same to the last bit. ok is false
+// when some term's match would score 0 (a zero weight), where a 0 could
+// not tell a match from none: the caller then scores match by match.
+func (n *enode) exact(si int, docs []uint32, bp *boundPool) ([]float64, bool, error) {
 	switch n.kind {
+	case eNone:
+		return nil, true, nil
 	case eTerm:
 		if n.bm == nil || n.bm.IsEmpty() {
-			return nil
+			return nil, true, nil
 		}
-		max := n.qw * n.idf * bsearch.BM25_k1
-		if n.avg <= 0 {
-			return nil // tf-idf: no bound; caller scores everything
+		if n.qw*n.idf == 0 {
+			return nil, false, nil
+		}
+		inter := roaring.And(n.bm, bp.set)
+		if inter.IsEmpty() {
+			return nil, true, nil
 		}
 		out := bp.get()
-		it := n.bm.Iterator()
-		j, hit := 0, false
-		for j < len(docs) {
-			it.AdvanceIfNeeded(docs[j])
-			if !it.HasNext() {
-				break
-			}
-			d := it.PeekNext()
-			for j < len(docs) && docs[j] < d {
+		it := inter.Iterator()
+		j := 0
+		for it.HasNext() {
+			d := it.Next()
+			for docs[j] < d { // inter is within docs: j stays in range
 				j++
 			}
-			if j < len(docs) && docs[j] == d {
-				out[j] = max
-				hit = true
-				j++
+			freq, norm, err := n.posting(si, uint64(d))
+			if err != nil {
+				return nil, false, err
 			}
+			out[j] = n.termScore(freq, norm)
+			j++
 		}
-		if !hit {
-			bp.put(out)
-			return nil
-		}
-		return out
+		return out, true, nil
 	case eConj, ePhrase:
 		var sum []float64
 		for _, k := range n.kids {
-			kb := k.bound(si, docs, bp)
+			kb, ok, err := k.exact(si, docs, bp)
+			if !ok || err != nil {
+				return nil, ok, err
+			}
 			if kb == nil {
 				bp.put(sum)
-				return nil // a child matches none of docs: neither does n
+				return nil, true, nil // a child matches none of docs: neither does n
 			}
 			if sum == nil {
 				sum = kb
@@ -695,26 +664,31 @@ func (n *enode) bound(si int, docs []uint32, bp *boundPool) []float64 {
 			}
 			bp.put(kb)
 		}
-		return sum
+		if n.kind == ePhrase {
+			n.mask(sum, docs)
+		}
+		return sum, true, nil
 	case eDisj:
-		var sum []float64
-		var count []float64
+		var sum, count []float64
 		for _, k := range n.kids {
-			kb := k.bound(si, docs, bp)
+			kb, ok, err := k.exact(si, docs, bp)
+			if !ok || err != nil {
+				return nil, ok, err
+			}
 			if kb == nil {
 				continue
 			}
 			if sum == nil {
 				sum, count = kb, bp.get()
 				for i, v := range kb {
-					if v > 0 {
+					if v != 0 {
 						count[i] = 1
 					}
 				}
 				continue
 			}
 			for i, v := range kb {
-				if v > 0 {
+				if v != 0 {
 					sum[i] += v
 					count[i]++
 				}
@@ -722,39 +696,72 @@ func (n *enode) bound(si int, docs []uint32, bp *boundPool) []float64 {
 			bp.put(kb)
 		}
 		if sum == nil {
-			return nil
+			return nil, true, nil
 		}
 		total := float64(len(n.kids))
 		for i := range sum {
+			if count[i] < float64(n.min) {
+				sum[i] = 0
+				continue
+			}
 			sum[i] *= count[i] / total
 		}
 		bp.put(count)
-		return sum
+		return sum, true, nil
 	case eBool:
-		var sum []float64
+		var sum, sb []float64
 		if n.must != nil {
-			if sum = n.must.bound(si, docs, bp); sum == nil {
-				return nil
+			var ok bool
+			var err error
+			if sum, ok, err = n.must.exact(si, docs, bp); !ok || err != nil || sum == nil {
+				return nil, ok, err
 			}
 		}
 		if n.should != nil {
-			sb := n.should.bound(si, docs, bp)
-			switch {
-			case sb == nil:
-			case sum == nil:
-				sum = sb
-			default:
-				for i, v := range sb {
-					if sum[i] > 0 || n.must == nil {
-						sum[i] += v
-					}
-				}
-				bp.put(sb)
+			var ok bool
+			var err error
+			if sb, ok, err = n.should.exact(si, docs, bp); !ok || err != nil {
+				return nil, ok, err
 			}
 		}
-		return sum
+		switch {
+		case sum == nil && sb == nil:
+			return nil, true, nil
+		case sum == nil:
+			sum = sb
+		case sb == nil:
+			if n.should != nil && n.should.min > 0 {
+				bp.put(sum)
+				return nil, true, nil
+			}
+		default:
+			for i, v := range sb {
+				switch {
+				case sum[i] == 0:
+				case v != 0:
+					sum[i] += v
+				case n.should.min > 0:
+					sum[i] = 0 // the required should does not match
+				}
+			}
+			bp.put(sb)
+		}
+		if n.mustNot != nil || n.filter != nil {
+			n.mask(sum, docs)
+		}
+		return sum, true, nil
 	}
-	return nil
+	return nil, false, nil
+}
+
+// mask zeroes the entries of out (for docs) of the passages n does not
+// match.
+func (n *enode) mask(out []float64, docs []uint32) {
+	for i, d := range docs {
+		if out[i] != 0 && !n.bm.Contains(d) {
+			out[i] = 0
+		}
+	}
 }
 
 // rewind makes the scorers of a tree start again from the segment's first
@@ -1189,9 +1196,8 @@ type EvaluatorStats struct {
 	// Own and Bleve count the score-ordered searches (and facet counts)
 	// the evaluator answered and those it left to bleve.
 	Own, Bleve int64
-	// Scored and Pruned count the matches scored and those whose score
-	// bound could not reach the page.
-	Scored, Pruned int64
+	// Scored counts the matches scored.
+	Scored int64
 	// PostingsBytes and PostingsLists describe the decoded postings kept
 	// for the live generation; PostingsHits and PostingsMisses count
 	// lookups.
@@ -1204,7 +1210,7 @@ type EvaluatorStats struct {
 func (s *Searcher) EvaluatorStats() EvaluatorStats {
 	st := EvaluatorStats{
 		Own: evalOwnRuns.Load(), Bleve: evalBleveRuns.Load(),
-		Scored: scoredDocs.Load(), Pruned: prunedDocs.Load(),
+		Scored: scoredDocs.Load(),
 	}
 	s.mu.RLock()
 	c := s.live.postings

@@ -186,7 +186,7 @@ func BenchmarkLawsFull(b *testing.B) {
 			}
 			i := 0
 			cpu := cpuTime()
-			scored0, pruned0 := scoredDocs.Load(), prunedDocs.Load()
+			scored0 := scoredDocs.Load()
 			for b.Loop() {
 				if _, err := s.Search(ctx, mixRequest(mix.qs[i%len(mix.qs)])); err != nil {
 					b.Fatal(err)
@@ -197,7 +197,6 @@ func BenchmarkLawsFull(b *testing.B) {
 			// the machine's load distorts least.
 			b.ReportMetric(float64(cpuTime()-cpu)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
 			b.ReportMetric(float64(scoredDocs.Load()-scored0)/float64(b.N), "scored/op")
-			b.ReportMetric(float64(prunedDocs.Load()-pruned0)/float64(b.N), "pruned/op")
 		})
 	}
 }
