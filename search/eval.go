@@ -854,9 +854,6 @@ func (n *enode) match(si int, within *roaring.Bitmap) *roaring.Bitmap {
 				bm.And(mb)
 			}
 		}
-		if n.mustNot != nil {
-			bm.AndNot(n.mustNot.match(si, narrow(n.mustNot, within, bm)))
-		}
 		if n.should != nil {
 			sb := n.should.match(si, narrow(n.should, within, bm))
 			if n.must == nil {
@@ -868,6 +865,9 @@ func (n *enode) match(si int, within *roaring.Bitmap) *roaring.Bitmap {
 			} else if n.should.min > 0 {
 				bm.And(sb)
 			}
+		}
+		if n.mustNot != nil {
+			bm.AndNot(n.mustNot.match(si, narrow(n.mustNot, within, bm)))
 		}
 		n.bm = bm
 	}
