@@ -184,6 +184,8 @@ var (
 		"Searches that got no worker: the line was full (queue_full) or their time limit ran out or their client left while they waited (expired).", []string{"reason"}, nil)
 	descEvaluations = prometheus.NewDesc("vigie_search_evaluations_total",
 		"Score-ordered searches and facet counts, by evaluator: Vigie's own (vigie) or bleve's searchers (bleve: a query kind the evaluator does not know, or VIGIE_EVALUATOR=bleve).", []string{"evaluator"}, nil)
+	descEvalFailures = prometheus.NewDesc("vigie_search_evaluator_failures_total",
+		"Searches the evaluator failed (a bug, logged nowhere else), which bleve's searchers then answered.", nil, nil)
 	descMatches = prometheus.NewDesc("vigie_search_matches_scored_total",
 		"Matches scored by the evaluator.", nil, nil)
 	descPostingsBytes = prometheus.NewDesc("vigie_postings_cache_bytes",
@@ -202,7 +204,7 @@ func (c indexCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descReady, descGeneration, descBuilt, descDocuments, descPassages,
 		descCacheHits, descCacheMisses, descCacheEvictions, descCacheBytes, descCacheEntries, descCacheCapacity,
 		descWorkers, descWorkersBusy, descQueued, descQueueCapacity, descAdmitted, descRejected, descQueueWait,
-		descEvaluations, descMatches, descPostingsBytes, descPostingsCapacity, descPostingsLists, descPostingsLookups} {
+		descEvaluations, descEvalFailures, descMatches, descPostingsBytes, descPostingsCapacity, descPostingsLists, descPostingsLookups} {
 		ch <- d
 	}
 }
@@ -247,6 +249,7 @@ func (c indexCollector) Collect(ch chan<- prometheus.Metric) {
 	es := sr.EvaluatorStats()
 	ch <- prometheus.MustNewConstMetric(descEvaluations, prometheus.CounterValue, float64(es.Own), "vigie")
 	ch <- prometheus.MustNewConstMetric(descEvaluations, prometheus.CounterValue, float64(es.Bleve), "bleve")
+	ch <- prometheus.MustNewConstMetric(descEvalFailures, prometheus.CounterValue, float64(es.Failures))
 	ch <- prometheus.MustNewConstMetric(descMatches, prometheus.CounterValue, float64(es.Scored))
 	ch <- prometheus.MustNewConstMetric(descPostingsBytes, prometheus.GaugeValue, float64(es.PostingsBytes))
 	ch <- prometheus.MustNewConstMetric(descPostingsCapacity, prometheus.GaugeValue, float64(es.PostingsCapacity))

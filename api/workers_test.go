@@ -85,7 +85,7 @@ func TestEvaluatorMetrics(t *testing.T) {
 	if b, a := value(before, `vigie_search_matches_scored_total`), value(after, `vigie_search_matches_scored_total`); a <= b {
 		t.Errorf("no match scored over two searches (%v, then %v)", b, a)
 	}
-	for _, s := range []string{`vigie_search_evaluations_total{evaluator="bleve"}`,
+	for _, s := range []string{`vigie_search_evaluations_total{evaluator="bleve"}`, `vigie_search_evaluator_failures_total`,
 		`vigie_postings_cache_bytes`, `vigie_postings_cache_lists`, `vigie_postings_cache_lookups_total{result="hit"}`,
 		`vigie_postings_cache_lookups_total{result="miss"}`} {
 		if value(after, s) < 0 {

@@ -526,6 +526,9 @@ func (root *enode) evaluate(ctx context.Context, snap *scorch.IndexSnapshot, t *
 				fc.add(base + uint64(it.Next()))
 			}
 		}
+		if evalTestHook != nil {
+			evalTestHook() // after the facets are counted: a failure there must reset them
+		}
 		if t.k > 0 {
 			if err := root.scoreSet(ctx, si, base, set, t); err != nil {
 				return 0, err
@@ -1152,6 +1155,17 @@ func evaluateOwn(ctx context.Context, idx bleve.Index, q query.Query, t *topHits
 	if !ownEvaluator {
 		return 0, false, nil
 	}
+	defer func() {
+		// A bug of the evaluator must not cost the reader an answer:
+		// bleve answers instead, and the failure is counted
+		// (vigie_search_evaluator_failures_total).
+		if r := recover(); r != nil {
+			evalFailures.Add(1)
+			t.fc.reset()
+			*t = topHits{k: t.k, fc: t.fc, after: t.after}
+			total, ok, err = 0, false, nil
+		}
+	}()
 	adv, err := idx.Advanced()
 	if err != nil {
 		return 0, false, err
@@ -1188,7 +1202,11 @@ var ownEvaluator = os.Getenv("VIGIE_EVALUATOR") != "bleve"
 
 // evalOwnRuns and evalBleveRuns count the score-ordered searches the
 // evaluator answered and those it left to bleve.
-var evalOwnRuns, evalBleveRuns atomic.Int64
+var evalOwnRuns, evalBleveRuns, evalFailures atomic.Int64
+
+// evalTestHook, when set (by tests only), runs in each evaluation, between
+// counting the facets and scoring.
+var evalTestHook func()
 
 // EvaluatorStats describe the work of the evaluator (eval.go) in this
 // process, and the decoded postings of the live generation.
@@ -1196,6 +1214,9 @@ type EvaluatorStats struct {
 	// Own and Bleve count the score-ordered searches (and facet counts)
 	// the evaluator answered and those it left to bleve.
 	Own, Bleve int64
+	// Failures counts the searches the evaluator failed (a bug), which
+	// bleve then answered.
+	Failures int64
 	// Scored counts the matches scored.
 	Scored int64
 	// PostingsBytes and PostingsLists describe the decoded postings kept
@@ -1209,7 +1230,7 @@ type EvaluatorStats struct {
 // EvaluatorStats returns the evaluator's figures.
 func (s *Searcher) EvaluatorStats() EvaluatorStats {
 	st := EvaluatorStats{
-		Own: evalOwnRuns.Load(), Bleve: evalBleveRuns.Load(),
+		Own: evalOwnRuns.Load(), Bleve: evalBleveRuns.Load(), Failures: evalFailures.Load(),
 		Scored: scoredDocs.Load(),
 	}
 	s.mu.RLock()

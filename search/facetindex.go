@@ -124,6 +124,16 @@ type facetCounts struct {
 	counts [][]int32 // by column, count by ordinal; nil for a facet not counted
 }
 
+// reset sets every count of fc back to zero (nil: nothing to do).
+func (fc *facetCounts) reset() {
+	if fc == nil {
+		return
+	}
+	for _, c := range fc.counts {
+		clear(c)
+	}
+}
+
 // counter returns counts of the named facets (all when names is nil).
 func (fi *facetIndex) counter(names []string) *facetCounts {
 	fc := &facetCounts{fi: fi, counts: make([][]int32, len(fi.columns))}
