@@ -236,7 +236,21 @@ func (ts *termSet) analyse(name, text string, every bool) analysis.TokenStream {
 	if every || !ok || da.CharFilters != nil || ts.starts == nil {
 		return a.Analyze([]byte(text))
 	}
-	toks := da.Tokenizer.Tokenize([]byte(text))
+	var toks analysis.TokenStream
+	if wins, ok := ts.windows(text); ok {
+		// Only the stretches of text holding candidates are cut into
+		// words: the Unicode word segmenter is most of the cost.
+		for w, win := range wins {
+			for _, t := range da.Tokenizer.Tokenize([]byte(text[win[0]:win[1]])) {
+				t.Start += win[0]
+				t.End += win[0]
+				t.Position += w * windowPositions
+				toks = append(toks, t)
+			}
+		}
+	} else {
+		toks = da.Tokenizer.Tokenize([]byte(text))
+	}
 	cand := toks[:0]
 	for _, t := range toks {
 		if ts.candidate(t.Term) {
@@ -247,6 +261,64 @@ func (ts *termSet) analyse(name, text string, every bool) analysis.TokenStream {
 		cand = f.Filter(cand)
 	}
 	return cand
+}
+
+// windowPositions sets the words of one window of text apart from the
+// next's: more positions than a passage has words, so that no phrase
+// spans two windows.
+const windowPositions = 1 << 20
+
+// windows returns the stretches of text that hold every word the
+// tokenizer could cut that may be a candidate (its start is the start of
+// a term of ts), as byte ranges between white space: the word segmenter
+// never joins across white space, so it cuts a stretch as it cuts the
+// whole text. Stretches are joined when fewer words than the longest
+// phrase of ts spans lie between them, so that a phrase's words and the
+// stop words between them are cut together (positions within a stretch
+// are the text's, shifted). ok is false for a text holding a letter
+// outside the Latin script, where words may start inside a run of
+// letters: the caller then cuts the whole text.
+func (ts *termSet) windows(text string) (out [][2]int, ok bool) {
+	gap := -1 // words allowed between two stretches still joined
+	for _, ph := range ts.phrases {
+		gap = max(gap, ph[len(ph)-1].pos)
+	}
+	between := 0 // chunks with a letter or digit since the last stretch
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if unicode.IsSpace(r) {
+			i += size
+			continue
+		}
+		start, cand, word, prevWord := i, false, false, false
+		for i < len(text) {
+			r, size = utf8.DecodeRuneInString(text[i:])
+			if unicode.IsSpace(r) {
+				break
+			}
+			if r >= utf8.RuneSelf && unicode.IsLetter(r) && !unicode.Is(unicode.Latin, r) {
+				return nil, false
+			}
+			isWord := unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || r == '_'
+			if isWord && !prevWord && !cand && ts.startsWith([]byte(text[i:min(len(text), i+4*keyRunes)])) {
+				cand = true
+			}
+			word = word || isWord
+			prevWord = isWord
+			i += size
+		}
+		switch {
+		case cand && len(out) > 0 && between <= gap:
+			out[len(out)-1][1] = i
+			between = 0
+		case cand:
+			out = append(out, [2]int{start, i})
+			between = 0
+		case word:
+			between++
+		}
+	}
+	return out, true
 }
 
 // marks returns the spans of text (a passage in lg) that the query looks

@@ -132,6 +132,19 @@ func TestMarksCandidates(t *testing.T) {
 					ph.Analyzer = lang.AnalyzerFor(lg)
 					qs = append(qs, ph)
 				}
+				if j+3 < len(words) {
+					// A longer phrase (stop words within: gaps), and two
+					// words far apart with a phrase: the marks of text cut
+					// in stretches (termSet.windows) must be those of
+					// the whole text cut.
+					ph := bleve.NewMatchPhraseQuery(strings.Join(words[j:j+4], " "))
+					ph.SetField(field)
+					ph.Analyzer = lang.AnalyzerFor(lg)
+					far := bleve.NewMatchQuery(words[len(words)-1])
+					far.SetField(field)
+					far.Analyzer = lang.AnalyzerFor(lg)
+					qs = append(qs, bleve.NewDisjunctionQuery(ph, far))
+				}
 				for _, q := range qs {
 					m := collectMarks(q)
 					fast, every := m.marks(para, lg), m.marksOf(para, lg, true)
