@@ -71,6 +71,7 @@ type enode struct {
 	dec      *decoded
 	decTried bool
 	decPos   int
+	inter    roaring.IntPeekable // the matches holding the term (exact)
 	// eConj, eDisj, ePhrase: children in bleve's order (by count);
 	// ePhrase's children are its term positions, gaps left out.
 	kids []*enode
@@ -542,7 +543,6 @@ func (root *enode) evaluate(ctx context.Context, snap *scorch.IndexSnapshot, t *
 // scoreSet scores the matches of segment si (set), term at a time
 // (exact), and offers them to t.
 func (root *enode) scoreSet(ctx context.Context, si int, base uint64, set *roaring.Bitmap, t *topHits) error {
-	docs := set.ToArray()
 	scoreAll := func(docs []uint32) error {
 		scoredDocs.Add(int64(len(docs)))
 		for i, d := range docs {
@@ -559,21 +559,61 @@ func (root *enode) scoreSet(ctx context.Context, si int, base uint64, set *roari
 		}
 		return nil
 	}
-	bp := &boundPool{n: len(docs), set: set}
-	sc, ok, err := root.exact(si, docs, bp)
-	if err != nil {
-		return err
+	if root.zeroWeight() {
+		// A term of zero weight: a 0 could not tell a match from none.
+		return scoreAll(set.ToArray())
 	}
-	if !ok || sc == nil {
-		// A term of zero weight: a 0 cannot tell a match from none.
-		root.rewind()
-		return scoreAll(docs)
+	// Block after block of matches, so that the arrays of exact stay
+	// small however many passages match.
+	bp := &boundPool{set: set}
+	block := make([]uint32, scoreBlock)
+	it := set.ManyIterator()
+	for {
+		n := it.NextMany(block)
+		if n == 0 {
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		docs := block[:n]
+		bp.n = n
+		sc, _, err := root.exact(si, docs, bp)
+		if err != nil {
+			return err
+		}
+		scoredDocs.Add(int64(n))
+		if sc == nil {
+			continue // none of this block matches the root: cannot be
+		}
+		for i, d := range docs {
+			t.offer(sc[i], base+uint64(d))
+		}
+		bp.put(sc)
 	}
-	scoredDocs.Add(int64(len(docs)))
-	for i, d := range docs {
-		t.offer(sc[i], base+uint64(d))
+}
+
+// scoreBlock is how many matches exact scores at once (a variable: a
+// test makes blocks small).
+var scoreBlock = 4096
+
+// zeroWeight reports whether some scored term of the tree has a weight of
+// zero (a boost of 0), whose matches would score 0.
+func (n *enode) zeroWeight() bool {
+	if n.kind == eTerm {
+		return n.qw*n.idf == 0
 	}
-	return nil
+	for _, k := range n.kids {
+		if k.zeroWeight() {
+			return true
+		}
+	}
+	for _, k := range []*enode{n.must, n.should} {
+		if k != nil && k.zeroWeight() {
+			return true
+		}
+	}
+	return false
 }
 
 // scoredDocs counts the matches scored, in the whole process
@@ -590,8 +630,8 @@ type boundPool struct {
 }
 
 func (p *boundPool) get() []float64 {
-	if k := len(p.free); k > 0 {
-		b := p.free[k-1]
+	if k := len(p.free); k > 0 && cap(p.free[k-1]) >= p.n {
+		b := p.free[k-1][:p.n]
 		p.free = p.free[:k-1]
 		clear(b)
 		return b
@@ -623,16 +663,23 @@ func (n *enode) exact(si int, docs []uint32, bp *boundPool) ([]float64, bool, er
 		if n.qw*n.idf == 0 {
 			return nil, false, nil
 		}
-		inter := roaring.And(n.bm, bp.set)
-		if inter.IsEmpty() {
+		if n.inter == nil {
+			// The matches holding the term, walked block after block.
+			n.inter = roaring.And(n.bm, bp.set).Iterator()
+		}
+		it := n.inter
+		// Past the matches of earlier blocks this node was not asked
+		// about (a conjunction stops at a child matching nothing).
+		it.AdvanceIfNeeded(docs[0])
+		last := docs[len(docs)-1]
+		if !it.HasNext() || it.PeekNext() > last {
 			return nil, true, nil
 		}
 		out := bp.get()
-		it := inter.Iterator()
 		j := 0
-		for it.HasNext() {
+		for it.HasNext() && it.PeekNext() <= last {
 			d := it.Next()
-			for docs[j] < d { // inter is within docs: j stays in range
+			for docs[j] < d { // the term's matches are within docs: j stays in range
 				j++
 			}
 			freq, norm, err := n.posting(si, uint64(d))
@@ -767,19 +814,6 @@ func (n *enode) mask(out []float64, docs []uint32) {
 	}
 }
 
-// rewind makes the scorers of a tree start again from the segment's first
-// passage.
-func (n *enode) rewind() {
-	n.it, n.cur, n.decPos = nil, nil, 0
-	for _, k := range n.kids {
-		k.rewind()
-	}
-	for _, k := range []*enode{n.must, n.should} {
-		if k != nil {
-			k.rewind()
-		}
-	}
-}
 
 // match returns the passages of segment si that n matches, exactly within
 // the passages of within (nil: all); it keeps the bitmaps of the tree for
@@ -1094,7 +1128,7 @@ func (n *enode) termScore(freq uint64, norm float64) float64 {
 // release drops the per-segment state of a tree.
 func (n *enode) release() {
 	n.bm, n.it, n.cur = nil, nil, nil
-	n.dec, n.decTried, n.decPos = nil, false, 0
+	n.dec, n.decTried, n.decPos, n.inter = nil, false, 0, nil
 	for _, k := range n.kids {
 		k.release()
 	}

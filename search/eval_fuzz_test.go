@@ -25,6 +25,12 @@ import (
 // total, the same facet counts, the same best ten with the same scores.
 func TestEvaluatorRandomQueries(t *testing.T) {
 	s := openCorpus(t, testutil.Corpus(t, "cloud-guardrails"))
+	// Blocks of 16 matches: the walk of each term's matches must carry
+	// over from block to block, past the blocks a node was not asked
+	// about.
+	was := scoreBlock
+	scoreBlock = 16
+	defer func() { scoreBlock = was }()
 	vw := s.Acquire()
 	defer vw.Release()
 	idx := vw.sn.gen.Index
