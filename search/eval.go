@@ -1084,7 +1084,7 @@ func (n *enode) posting(si int, d uint64) (uint64, float64, error) {
 			return 0, 0, errors.New("evaluator: posting not found")
 		}
 		n.decPos = i
-		return uint64(n.dec.freqs[i]), float64(n.dec.norms[i]), nil
+		return uint64(n.dec.freqs[i]), n.dec.norm(i), nil
 	}
 	if n.cur == nil || n.cur.Number() < d {
 		if n.it == nil {

@@ -22,17 +22,29 @@ import (
 const decodeFrom = 1024
 
 // DefaultPostingsCacheBytes bounds the decoded postings of one generation.
-const DefaultPostingsCacheBytes = 64 << 20
+const DefaultPostingsCacheBytes = 32 << 20
 
 // decoded is a postings list read whole: passage numbers (ascending),
-// frequencies and norms.
+// frequencies and field lengths (zap stores a posting's norm as its
+// field's length; the norm is computed from it as zap does), 8 bytes a
+// posting.
 type decoded struct {
 	docs  []uint32
-	freqs []uint32
-	norms []float32
+	freqs []uint16
+	lens  []uint16
 }
 
-func (d *decoded) bytes() int64 { return int64(len(d.docs)) * 12 }
+func (d *decoded) bytes() int64 { return int64(len(d.docs)) * 8 }
+
+// norm is the norm of the i-th posting, as zap's Posting.Norm gives it.
+func (d *decoded) norm(i int) float64 {
+	return lengthNorm(uint64(d.lens[i]))
+}
+
+// lengthNorm is zap's norm of a field of n terms.
+func lengthNorm(n uint64) float64 {
+	return float64(float32(1.0 / math.Sqrt(float64(n))))
+}
 
 // find returns the index of passage n in d at or after from, or -1.
 func (d *decoded) find(n uint32, from int) int {
@@ -51,10 +63,12 @@ func (d *decoded) find(n uint32, from int) int {
 	return -1
 }
 
-// decode reads a postings list whole.
+// decode reads a postings list whole; nil (no error) when some posting
+// does not fit the compact form (a frequency or field length beyond
+// 65,535): the list is then stepped through as before.
 func decode(pl segment.PostingsList) (*decoded, error) {
 	n := pl.Count()
-	d := &decoded{docs: make([]uint32, 0, n), freqs: make([]uint32, 0, n), norms: make([]float32, 0, n)}
+	d := &decoded{docs: make([]uint32, 0, n), freqs: make([]uint16, 0, n), lens: make([]uint16, 0, n)}
 	it := pl.Iterator(true, true, false, nil)
 	for {
 		p, err := it.Next()
@@ -64,9 +78,14 @@ func decode(pl segment.PostingsList) (*decoded, error) {
 		if p == nil {
 			return d, nil
 		}
+		norm := p.Norm()
+		length := math.Round(1 / (norm * norm))
+		if p.Frequency() > math.MaxUint16 || length < 1 || length > math.MaxUint16 || lengthNorm(uint64(length)) != norm {
+			return nil, nil
+		}
 		d.docs = append(d.docs, uint32(p.Number()))
-		d.freqs = append(d.freqs, uint32(min(p.Frequency(), math.MaxUint32)))
-		d.norms = append(d.norms, float32(p.Norm()))
+		d.freqs = append(d.freqs, uint16(p.Frequency()))
+		d.lens = append(d.lens, uint16(length))
 	}
 }
 
@@ -106,7 +125,7 @@ func newPostingsCache(max int64) *postingsCache {
 // get returns the decoded postings of k, decoding pl on a miss; nil (and
 // no error) when the cache is off or the list would not fit.
 func (c *postingsCache) get(k postingsKey, pl segment.PostingsList) (*decoded, error) {
-	if c == nil || int64(pl.Count())*12 > c.maxList {
+	if c == nil || int64(pl.Count())*8 > c.maxList {
 		return nil, nil
 	}
 	c.mu.Lock()
@@ -119,7 +138,7 @@ func (c *postingsCache) get(k postingsKey, pl segment.PostingsList) (*decoded, e
 	c.mu.Unlock()
 	c.misses.Add(1)
 	d, err := decode(pl)
-	if err != nil {
+	if err != nil || d == nil {
 		return nil, err
 	}
 	c.mu.Lock()

@@ -69,8 +69,8 @@ func TestPostingsCache(t *testing.T) {
 			if p == nil {
 				break
 			}
-			if d.docs[i] != uint32(p.Number()) || uint64(d.freqs[i]) != p.Frequency() || float64(d.norms[i]) != p.Norm() {
-				t.Fatalf("%s #%d: decoded %d/%d/%v, iterator %d/%d/%v", term, i, d.docs[i], d.freqs[i], d.norms[i], p.Number(), p.Frequency(), p.Norm())
+			if d.docs[i] != uint32(p.Number()) || uint64(d.freqs[i]) != p.Frequency() || d.norm(i) != p.Norm() {
+				t.Fatalf("%s #%d: decoded %d/%d/%v, iterator %d/%d/%v", term, i, d.docs[i], d.freqs[i], d.norm(i), p.Number(), p.Frequency(), p.Norm())
 			}
 			for _, from := range []int{0, i / 2, i} {
 				if got := d.find(d.docs[i], from); got != i {
@@ -83,9 +83,9 @@ func TestPostingsCache(t *testing.T) {
 		}
 	}
 	alpha, beta := list("alpha"), list("beta")
-	// Room for alpha (300 postings, 3,600 bytes) and beta, not for both
+	// Room for alpha (300 postings, 2,400 bytes) and beta, not for both
 	// with alpha again after it: max/4 must hold the largest list.
-	c := newPostingsCache(int64(alpha.Count()*12) * 4)
+	c := newPostingsCache(int64(alpha.Count()*8) * 4)
 	key := func(term string) postingsKey { return postingsKey{seg: ss.Segment(), field: "text_en", term: term} }
 	for _, step := range []struct {
 		term   string
@@ -109,19 +109,19 @@ func TestPostingsCache(t *testing.T) {
 	}
 	// A cache a third the size of alpha's list: lists beyond a quarter of
 	// it are not kept.
-	small := newPostingsCache(int64(alpha.Count()*12) / 3)
+	small := newPostingsCache(int64(alpha.Count()*8) / 3)
 	if d, err := small.get(key("alpha"), alpha); d != nil || err != nil {
 		t.Fatalf("a list larger than a quarter of the cache was kept: %v, %v", d, err)
 	}
 	// Eviction: a cache with room for alpha alone drops beta, the older.
-	one := newPostingsCache(int64(alpha.Count() * 12))
+	one := newPostingsCache(int64(alpha.Count() * 8))
 	one.maxList = one.max
 	for _, term := range []string{"beta", "alpha"} {
 		if _, err := one.get(key(term), list(term)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if bytes, lists, _, _ := one.stats(); bytes != int64(alpha.Count()*12) || lists != 1 {
+	if bytes, lists, _, _ := one.stats(); bytes != int64(alpha.Count()*8) || lists != 1 {
 		t.Fatalf("%d lists, %d bytes in a cache of %d", lists, bytes, one.max)
 	}
 	var nilCache *postingsCache

@@ -197,6 +197,10 @@ type Options struct {
 	// CacheBytes bounds the memory of the result cache (cache.go); 0 turns
 	// it off. vigie serve uses DefaultCacheBytes.
 	CacheBytes int64
+	// PostingsCacheBytes bounds the frequent words' postings the evaluator
+	// keeps decoded for each generation (postings.go); 0:
+	// DefaultPostingsCacheBytes; negative: none kept.
+	PostingsCacheBytes int64
 	// Workers is the number of searches run at once (admit.go); the others
 	// wait in line for a worker, up to Queue of them (0: DefaultQueue), and
 	// fail with ErrBusy when the line is full or their deadline passes first.
@@ -256,7 +260,18 @@ func newSnapshot(gen *indexer.Generation) *snapshot {
 	for i, d := range gen.Manifest.Documents {
 		docs[d.ID] = i
 	}
-	return &snapshot{gen: gen, docs: docs, postings: newPostingsCache(DefaultPostingsCacheBytes)}
+	return &snapshot{gen: gen, docs: docs}
+}
+
+// postingsBytes is the bound of the decoded postings (0: none).
+func (o Options) postingsBytes() int64 {
+	switch {
+	case o.PostingsCacheBytes < 0:
+		return 0
+	case o.PostingsCacheBytes == 0:
+		return DefaultPostingsCacheBytes
+	}
+	return o.PostingsCacheBytes
 }
 
 // New returns a Searcher over gen; it takes ownership of gen.
@@ -270,6 +285,7 @@ func New(gen *indexer.Generation, opts Options) *Searcher {
 	sn := newSnapshot(gen)
 	sn.gaz = opts.gazetteerOf(gen)
 	sn.cache = newResultCache(opts.CacheBytes, &s.counters)
+	sn.postings = newPostingsCache(opts.postingsBytes())
 	if !opts.BackgroundVocabulary {
 		sn.derive()
 		s.live = sn
@@ -329,6 +345,7 @@ func (s *Searcher) Swap(gen *indexer.Generation) error {
 	sn := newSnapshot(gen)
 	sn.gaz = s.opts.gazetteerOf(gen)
 	sn.cache = newResultCache(s.opts.CacheBytes, &s.counters)
+	sn.postings = newPostingsCache(s.opts.postingsBytes())
 	sn.derive()
 	s.mu.Lock()
 	old := s.live

@@ -33,7 +33,7 @@ func TestServeFrom(t *testing.T) {
 	}
 	logs := &syncBuffer{}
 	cfg := serveConfig{from: store, data: filepath.Join(work, "replica"), drain: 5 * time.Second,
-		reloadEvery: 100 * time.Millisecond, metricsLn: mln, workers: 2, queue: 5,
+		reloadEvery: 100 * time.Millisecond, metricsLn: mln, workers: 2, queue: 5, postingsBytes: 3 << 20,
 		api: api.Options{Logger: slog.New(slog.NewTextHandler(logs, nil)), SeparateMetrics: true}}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -101,7 +101,8 @@ func TestServeFrom(t *testing.T) {
 	}
 	body, _ := io.ReadAll(res.Body)
 	res.Body.Close()
-	for _, want := range []string{"\nvigie_search_workers 2\n", "\nvigie_search_queue_capacity 5\n", "\nvigie_search_admitted_total 1\n"} {
+	for _, want := range []string{"\nvigie_search_workers 2\n", "\nvigie_search_queue_capacity 5\n", "\nvigie_search_admitted_total 1\n",
+		"\nvigie_postings_cache_capacity_bytes 3.145728e+06\n"} {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("/metrics lacks %q", strings.TrimSpace(want))
 		}

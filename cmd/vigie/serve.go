@@ -46,6 +46,9 @@ type serveConfig struct {
 	limits    search.Limits
 	// cacheBytes bounds the result cache (--cache-size); 0: off.
 	cacheBytes int64
+	// postingsBytes bounds the decoded postings of a generation
+	// (--postings-cache-size); 0: none.
+	postingsBytes int64
 	// workers and queue bound the searches run at once and those waiting
 	// for a worker (--search-workers, --search-queue).
 	workers, queue int
@@ -82,6 +85,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	gazMode := fs.String("gazetteer-mode", env("VIGIE_GAZETTEER_MODE", "merge"), "merge: add your entities to the embedded ones (same id: yours wins); replace: yours alone (env VIGIE_GAZETTEER_MODE)")
 	cacheSize := cacheSizeFlag(ev.size("VIGIE_CACHE_SIZE", search.DefaultCacheBytes))
 	fs.Var(&cacheSize, "cache-size", "memory bound of the search result cache, e.g. 32MiB; 0: no cache (env VIGIE_CACHE_SIZE)")
+	postingsSize := cacheSizeFlag(ev.size("VIGIE_POSTINGS_CACHE_SIZE", search.DefaultPostingsCacheBytes))
+	fs.Var(&postingsSize, "postings-cache-size", "memory bound of the frequent words' postings kept decoded for each generation, e.g. 32MiB; 0: none (env VIGIE_POSTINGS_CACHE_SIZE)")
 	workers := fs.Int("search-workers", ev.int("VIGIE_SEARCH_WORKERS", search.DefaultWorkers()), "searches run at once; the others wait in line (env VIGIE_SEARCH_WORKERS; default: 1.5 per core + 1)")
 	queue := fs.Int("search-queue", ev.int("VIGIE_SEARCH_QUEUE", search.DefaultQueue), "searches that may wait for a worker; past that, 503 with Retry-After (env VIGIE_SEARCH_QUEUE)")
 	rest, err := parseFlags(fs, args)
@@ -103,7 +108,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	cfg := serveConfig{gazetteer: gaz, cacheBytes: int64(cacheSize), workers: *workers, queue: *queue,
+	cfg := serveConfig{gazetteer: gaz, cacheBytes: int64(cacheSize), postingsBytes: int64(postingsSize), workers: *workers, queue: *queue,
 		seeds: *seeds, data: *data, from: *from, drain: *drain, drainDelay: *drainDelay, reloadEvery: *reloadEvery,
 		api: api.Options{
 			Logger: log, SearchTimeout: *searchTimeout, LogQueries: *logQueries, MaxBodyBytes: *maxBody,
@@ -203,6 +208,10 @@ func serve(ctx context.Context, ln net.Listener, cfg serveConfig, stdout io.Writ
 	opts.BackgroundVocabulary = true // answer the first search at once
 	opts.Limits = cfg.limits
 	opts.CacheBytes = cfg.cacheBytes
+	opts.PostingsCacheBytes = cfg.postingsBytes
+	if cfg.postingsBytes == 0 {
+		opts.PostingsCacheBytes = -1 // --postings-cache-size 0: none
+	}
 	opts.Workers, opts.Queue = cfg.workers, cfg.queue
 	// stopSwaps stops whatever swaps generations in, so that the searcher
 	// can be closed.

@@ -188,6 +188,8 @@ func TestServeFlagErrors(t *testing.T) {
 		{"--shutdown-timeout", "0s"},
 		{"--cache-size", "-1"},
 		{"--cache-size", "lots"},
+		{"--postings-cache-size", "-1"},
+		{"--postings-cache-size", "lots"},
 		{"--search-workers", "0"},
 		{"--search-queue", "-1"},
 	} {
