@@ -104,6 +104,7 @@ func TestEvaluatorMatchesBleveJudged(t *testing.T) {
 		`"international law"`, `cyber -défense`, `ANSSI OR COMCYBER`, `chiffr*`, `l'ANSSI`,
 		`NATTO cyber`, `stratégie nationale de cybersécurité`, `"données inactives" chiffrement`,
 		`cloud security guardrails for protected data`, `sécurité`, `the`, `zzqx`,
+		`cyber zzqx -défense`, `sécurité nationale zzqx -ANSSI`, // relaxed (no must) with an exclusion
 	} {
 		reqs = append(reqs,
 			search.Request{Query: q, Size: 10},
