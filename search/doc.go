@@ -19,6 +19,11 @@
 // completes what is being typed. Hits carry their twin, the passage of the
 // other language's version of the document.
 //
+// The query is built as a bleve query tree, but a search ranked by score
+// runs it in Vigie's own evaluator (eval.go): the match set from the
+// postings' bitmaps, facets from in-memory columns, and bleve's scores
+// computed term at a time ([Searcher.EvaluatorStats]).
+//
 // [Searcher] serves searches, document and passage lookups from the live
 // generation, and swaps generations atomically while searches run.
 package search

@@ -35,10 +35,10 @@ import (
 //     tree, the coordination factor of disjunctions, sums in bleve's
 //     order (so the same to the last bit).
 //
-// It reproduces bleve's scores (evaluator_test.go compares every answer of
-// the laws-canada mixes and the seeds with bleve's), and returns false for
-// a query holding a kind of node it does not know (prefix, range, match
-// all...), which bleve then runs as before.
+// It reproduces bleve's scores (eval_test.go, eval_fuzz_test.go and
+// eval_full_test.go compare its answers with bleve's), and leaves to
+// bleve a query holding a kind of node it does not know (match all, a
+// fuzzy term), and every search under VIGIE_EVALUATOR=bleve.
 
 // ekind is the kind of an evaluation node.
 type ekind uint8
@@ -63,7 +63,6 @@ type enode struct {
 	avg   float64 // average field length (BM25)
 	qw    float64 // boost × idf × query norm (1: not normed)
 	pls   []segment.PostingsList
-	locs  bool // iterate locations (a phrase's term)
 	// the generation's decoded postings (postings.go), the segments
 	// (their keys) and, per segment, this term's decoded list.
 	cache    *postingsCache
@@ -120,8 +119,8 @@ func (c *compiler) avgLen(field string) (float64, error) {
 	return a, nil
 }
 
-func (c *compiler) leaf(field string, term []byte, boost float64, locs bool) (*enode, error) {
-	n := &enode{kind: eTerm, field: field, term: term, boost: boost, qw: 1, locs: locs, cache: c.cache, segs: c.segs}
+func (c *compiler) leaf(field string, term []byte, boost float64) (*enode, error) {
+	n := &enode{kind: eTerm, field: field, term: term, boost: boost, qw: 1, cache: c.cache, segs: c.segs}
 	for _, ss := range c.snap.Segments() {
 		dict, err := ss.Segment().Dictionary(field)
 		if err != nil {
@@ -187,7 +186,7 @@ func (c *compiler) analyse(analyzerName, field string) (analysis.Analyzer, error
 func (c *compiler) compile(q query.Query) (*enode, error) {
 	switch q := q.(type) {
 	case *query.TermQuery:
-		return c.leaf(q.FieldVal, []byte(q.Term), q.BoostVal.Value(), false)
+		return c.leaf(q.FieldVal, []byte(q.Term), q.BoostVal.Value())
 	case *query.MatchQuery:
 		if q.Fuzziness != 0 || q.FieldVal == "" {
 			return nil, errUnsupported
@@ -202,7 +201,7 @@ func (c *compiler) compile(q query.Query) (*enode, error) {
 		}
 		kids := make([]*enode, len(toks))
 		for i, t := range toks {
-			if kids[i], err = c.leaf(q.FieldVal, t.Term, q.BoostVal.Value(), false); err != nil {
+			if kids[i], err = c.leaf(q.FieldVal, t.Term, q.BoostVal.Value()); err != nil {
 				return nil, err
 			}
 		}
@@ -338,12 +337,12 @@ func (c *compiler) terms(dict index.FieldDict, field string, boost float64, keep
 		return noneNode, nil
 	}
 	if prefix != "" && (len(terms) == 0 || len(terms) == 1 && terms[0] == prefix) {
-		return c.leaf(field, []byte(prefix), boost, false)
+		return c.leaf(field, []byte(prefix), boost)
 	}
 	kids := make([]*enode, len(terms))
 	for i, t := range terms {
 		var err error
-		if kids[i], err = c.leaf(field, []byte(t), boost, false); err != nil {
+		if kids[i], err = c.leaf(field, []byte(t), boost); err != nil {
 			return nil, err
 		}
 	}
@@ -384,7 +383,7 @@ func (c *compiler) phrase(toks analysis.TokenStream, field string, boost float64
 			if len(t) == 0 {
 				continue
 			}
-			w, err := c.leaf(field, t, boost, true)
+			w, err := c.leaf(field, t, boost)
 			if err != nil {
 				return nil, err
 			}
@@ -565,7 +564,7 @@ func (root *enode) scoreSet(ctx context.Context, si int, base uint64, set *roari
 	}
 	// Block after block of matches, so that the arrays of exact stay
 	// small however many passages match.
-	bp := &boundPool{set: set}
+	bp := &arrayPool{set: set}
 	block := make([]uint32, scoreBlock)
 	it := set.ManyIterator()
 	for {
@@ -620,16 +619,16 @@ func (n *enode) zeroWeight() bool {
 // (EvaluatorStats).
 var scoredDocs atomic.Int64
 
-// boundPool hands out the per-match arrays of exact, reused within one
+// arrayPool hands out the per-match arrays of exact, reused within one
 // segment's evaluation.
-type boundPool struct {
+type arrayPool struct {
 	n    int
 	free [][]float64
 	// set is the segment's match set (docs as a bitmap).
 	set *roaring.Bitmap
 }
 
-func (p *boundPool) get() []float64 {
+func (p *arrayPool) get() []float64 {
 	if k := len(p.free); k > 0 && cap(p.free[k-1]) >= p.n {
 		b := p.free[k-1][:p.n]
 		p.free = p.free[:k-1]
@@ -639,7 +638,7 @@ func (p *boundPool) get() []float64 {
 	return make([]float64, p.n)
 }
 
-func (p *boundPool) put(b []float64) {
+func (p *arrayPool) put(b []float64) {
 	if b != nil {
 		p.free = append(p.free, b)
 	}
@@ -652,7 +651,7 @@ func (p *boundPool) put(b []float64) {
 // same order, so that the sums are the same to the last bit. ok is false
 // when some term's match would score 0 (a zero weight), where a 0 could
 // not tell a match from none: the caller then scores match by match.
-func (n *enode) exact(si int, docs []uint32, bp *boundPool) ([]float64, bool, error) {
+func (n *enode) exact(si int, docs []uint32, bp *arrayPool) ([]float64, bool, error) {
 	switch n.kind {
 	case eNone:
 		return nil, true, nil
@@ -813,7 +812,6 @@ func (n *enode) mask(out []float64, docs []uint32) {
 		}
 	}
 }
-
 
 // match returns the passages of segment si that n matches, exactly within
 // the passages of within (nil: all); it keeps the bitmaps of the tree for
