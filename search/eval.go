@@ -95,6 +95,12 @@ var errUnsupported = errors.New("query kind not evaluated")
 
 // compiler turns a bleve query into an evaluation tree.
 type compiler struct {
+	// lists and dicts keep, for one compilation, the postings lists of
+	// each field's terms and the segments' dictionaries; toks the
+	// analyses of each analyzer's texts.
+	lists map[fieldTerm]termLists
+	dicts map[segmentField]segment.TermDictionary
+	toks  map[analyzerText]analysis.TokenStream
 	cache *postingsCache
 	segs  []segment.Segment
 	snap  *scorch.IndexSnapshot
@@ -121,17 +127,26 @@ func (c *compiler) avgLen(field string) (float64, error) {
 
 func (c *compiler) leaf(field string, term []byte, boost float64) (*enode, error) {
 	n := &enode{kind: eTerm, field: field, term: term, boost: boost, qw: 1, cache: c.cache, segs: c.segs}
-	for _, ss := range c.snap.Segments() {
-		dict, err := ss.Segment().Dictionary(field)
-		if err != nil {
-			return nil, err
+	// A term is often asked for twice in one tree (the heading phrase
+	// repeats the heading's words, a relaxed query its clauses): its
+	// postings lists are looked up once.
+	k := fieldTerm{field, string(term)}
+	if pt, ok := c.lists[k]; ok {
+		n.pls, n.count = pt.pls, pt.count
+	} else {
+		for _, ss := range c.snap.Segments() {
+			dict, err := c.dictionary(ss, field)
+			if err != nil {
+				return nil, err
+			}
+			pl, err := dict.PostingsList(term, ss.Deleted(), nil)
+			if err != nil {
+				return nil, err
+			}
+			n.pls = append(n.pls, pl)
+			n.count += pl.Count()
 		}
-		pl, err := dict.PostingsList(term, ss.Deleted(), nil)
-		if err != nil {
-			return nil, err
-		}
-		n.pls = append(n.pls, pl)
-		n.count += pl.Count()
+		c.lists[k] = termLists{n.pls, n.count}
 	}
 	avg, err := c.avgLen(field)
 	if err != nil {
@@ -172,15 +187,57 @@ func sumCount(ns []*enode) uint64 {
 	return n
 }
 
-func (c *compiler) analyse(analyzerName, field string) (analysis.Analyzer, error) {
+type fieldTerm struct{ field, term string }
+
+type termLists struct {
+	pls   []segment.PostingsList
+	count uint64
+}
+
+type segmentField struct {
+	seg   *scorch.SegmentSnapshot
+	field string
+}
+
+type analyzerText struct{ analyzer, text string }
+
+// dictionary returns the dictionary of field in a segment, opened once a
+// compilation.
+func (c *compiler) dictionary(ss *scorch.SegmentSnapshot, field string) (segment.TermDictionary, error) {
+	k := segmentField{ss, field}
+	if d, ok := c.dicts[k]; ok {
+		return d, nil
+	}
+	d, err := ss.Segment().Dictionary(field)
+	if err != nil {
+		return nil, err
+	}
+	c.dicts[k] = d
+	return d, nil
+}
+
+// tokens analyses text with a (named name), once a compilation (a word
+// is matched in the text, heading and title fields with the same
+// analyzer).
+func (c *compiler) tokens(a analysis.Analyzer, name, text string) analysis.TokenStream {
+	k := analyzerText{name, text}
+	if t, ok := c.toks[k]; ok {
+		return t
+	}
+	t := a.Analyze([]byte(text))
+	c.toks[k] = t
+	return t
+}
+
+func (c *compiler) analyse(analyzerName, field string) (analysis.Analyzer, string, error) {
 	if analyzerName == "" {
 		analyzerName = c.m.AnalyzerNameForPath(field)
 	}
 	a := c.m.AnalyzerNamed(analyzerName)
 	if a == nil {
-		return nil, errUnsupported
+		return nil, "", errUnsupported
 	}
-	return a, nil
+	return a, analyzerName, nil
 }
 
 func (c *compiler) compile(q query.Query) (*enode, error) {
@@ -191,11 +248,11 @@ func (c *compiler) compile(q query.Query) (*enode, error) {
 		if q.Fuzziness != 0 || q.FieldVal == "" {
 			return nil, errUnsupported
 		}
-		a, err := c.analyse(q.Analyzer, q.FieldVal)
+		a, name, err := c.analyse(q.Analyzer, q.FieldVal)
 		if err != nil {
 			return nil, err
 		}
-		toks := a.Analyze([]byte(q.Match))
+		toks := c.tokens(a, name, q.Match)
 		if len(toks) == 0 {
 			return noneNode, nil
 		}
@@ -213,11 +270,11 @@ func (c *compiler) compile(q query.Query) (*enode, error) {
 		if q.Fuzziness != 0 || q.FieldVal == "" {
 			return nil, errUnsupported
 		}
-		a, err := c.analyse(q.Analyzer, q.FieldVal)
+		a, name, err := c.analyse(q.Analyzer, q.FieldVal)
 		if err != nil {
 			return nil, err
 		}
-		toks := a.Analyze([]byte(q.MatchPhrase))
+		toks := c.tokens(a, name, q.MatchPhrase)
 		if len(toks) == 0 {
 			return noneNode, nil
 		}
@@ -1161,7 +1218,8 @@ func compileQuery(reader index.IndexReader, m mapping.IndexMapping, q query.Quer
 	if err != nil {
 		return nil, nil, err
 	}
-	c := &compiler{snap: snap, m: m, docs: docs, avg: map[string]float64{}, cache: cache}
+	c := &compiler{snap: snap, m: m, docs: docs, avg: map[string]float64{}, cache: cache,
+		lists: map[fieldTerm]termLists{}, dicts: map[segmentField]segment.TermDictionary{}, toks: map[analyzerText]analysis.TokenStream{}}
 	for _, ss := range snap.Segments() {
 		c.segs = append(c.segs, ss.Segment())
 	}

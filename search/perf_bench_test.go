@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"github.com/blevesearch/bleve/v2/search/query"
 	"os"
 	"path/filepath"
 	"sort"
@@ -344,6 +345,39 @@ func BenchmarkLawsMatchSet(b *testing.B) {
 				i++
 			}
 			b.ReportMetric(float64(found)/float64(b.N), "passages/op")
+		})
+	}
+}
+
+// BenchmarkLawsCompile compiles, for the evaluator, the bleve query of
+// each query of the mixes (as parsed, without expansion) against the
+// index of all of laws-canada: the lookups of every term in every field
+// and the analyses. Needs VIGIE_PERF_DATA, as BenchmarkLawsFull.
+func BenchmarkLawsCompile(b *testing.B) {
+	gen, mixes := lawsFullMixes(b)
+	defer gen.Close()
+	adv, err := gen.Index.Advanced()
+	if err != nil {
+		b.Fatal(err)
+	}
+	reader, err := adv.Reader()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer reader.Close()
+	for _, mix := range mixes {
+		qs := make([]query.Query, len(mix.qs))
+		for i, q := range mix.qs {
+			qs[i] = textQuery(plan{q: Parse(q.Values().Get("q"))}, false)
+		}
+		b.Run(mix.name, func(b *testing.B) {
+			i := 0
+			for b.Loop() {
+				if _, _, err := compileQuery(reader, gen.Index.Mapping(), qs[i%len(qs)], nil); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
 		})
 	}
 }
