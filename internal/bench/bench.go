@@ -787,6 +787,11 @@ func benchPrint(w io.Writer, r *Report) {
 				fmt.Sprintf("%.2f ms", m.CPU.ServerMS), benchWait(m), benchHitRate(m.CacheHits, m.CacheMisses, m.CacheEntries, m.CacheBytes), m.Load)
 		}
 		tw.Flush()
+		for _, m := range r.Mixes {
+			if m.Closed.FirstError != "" {
+				fmt.Fprintf(w, "First error of %s: %q\n", m.Name, m.Closed.FirstError)
+			}
+		}
 	}
 	fmt.Fprintln(w, "\nIn process vs HTTP, median per query kind (one query at a time):")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)

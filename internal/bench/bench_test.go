@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -100,5 +101,24 @@ func TestMetricValue(t *testing.T) {
 	}
 	if got := benchHitRate(1, 3, 2, 3<<20); got != "25% (2 kept, 3.0 MiB)" {
 		t.Errorf("hit rate 1/4: %q", got)
+	}
+}
+
+// TestBenchPrintMixErrors: the text report names the first error of a mix
+// that had some (the table only counts them), and says nothing for a mix
+// without.
+func TestBenchPrintMixErrors(t *testing.T) {
+	r := &Report{Mixes: []MixReport{
+		{Name: "headings-30k", Closed: loadgen.Report{Errors: 3, FirstError: "HTTP status 400"}},
+		{Name: "broad-5k"},
+	}}
+	var buf bytes.Buffer
+	benchPrint(&buf, r)
+	out := buf.String()
+	if !strings.Contains(out, `First error of headings-30k: "HTTP status 400"`) {
+		t.Errorf("report lacks the mix's first error:\n%s", out)
+	}
+	if strings.Contains(out, "First error of broad-5k") {
+		t.Errorf("report names an error for a mix without:\n%s", out)
 	}
 }
