@@ -905,40 +905,6 @@ func (s *View) pageMatches(ctx context.Context, ids []string) (map[string]*bsear
 	return s.load(ctx, ids, indexer.StoredFields)
 }
 
-// load reads the given stored fields of the passages named by ids, each
-// looked up by id (a passage that is not there is left out), without
-// running a search: bleve's DocIDQuery and collector cost more than the
-// reading.
-func (s *View) load(ctx context.Context, ids []string, fields []string) (map[string]*bsearch.DocumentMatch, error) {
-	adv, err := s.sn.gen.Index.Advanced()
-	if err != nil {
-		return nil, fmt.Errorf("load: %w", err)
-	}
-	reader, err := adv.Reader()
-	if err != nil {
-		return nil, fmt.Errorf("load: %w", err)
-	}
-	defer reader.Close()
-	req := &bleve.SearchRequest{Fields: fields}
-	byID := make(map[string]*bsearch.DocumentMatch, len(ids))
-	for _, id := range ids {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		if _, ok := byID[id]; ok {
-			continue
-		}
-		h := &bsearch.DocumentMatch{ID: id}
-		if err, _ := bleve.LoadAndHighlightFields(h, req, "", reader, nil); err != nil {
-			return nil, fmt.Errorf("load: %w", err)
-		}
-		if h.Fields != nil {
-			byID[id] = h
-		}
-	}
-	return byID, nil
-}
-
 // collectSorted runs a search in a field order (document order) with
 // bleve's collector, counting facets with fc.
 func (s *View) collectSorted(ctx context.Context, main, text query.Query, order bsearch.SortOrder, r Request, fc *facetCounts, after *cursor) (*Result, []*bsearch.DocumentMatch, error) {
