@@ -1256,11 +1256,7 @@ func evaluateOwn(ctx context.Context, idx bleve.Index, q query.Query, t *topHits
 			total, ok, err = 0, false, nil
 		}
 	}()
-	adv, err := idx.Advanced()
-	if err != nil {
-		return 0, false, err
-	}
-	reader, err := adv.Reader()
+	reader, err := openReader(idx)
 	if err != nil {
 		return 0, false, err
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/collector"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/vigie/vigie/indexer"
 )
@@ -37,13 +38,19 @@ type facetIndex struct {
 	docs    uint64 // one past the largest document number seen
 }
 
-// newFacetIndex reads every facet field's terms and postings.
-func newFacetIndex(idx bleve.Index) (*facetIndex, error) {
+// openReader opens a reader on the current snapshot of idx; the caller
+// closes it.
+func openReader(idx bleve.Index) (index.IndexReader, error) {
 	adv, err := idx.Advanced()
 	if err != nil {
 		return nil, err
 	}
-	r, err := adv.Reader()
+	return adv.Reader()
+}
+
+// newFacetIndex reads every facet field's terms and postings.
+func newFacetIndex(idx bleve.Index) (*facetIndex, error) {
+	r, err := openReader(idx)
 	if err != nil {
 		return nil, err
 	}

@@ -20,11 +20,7 @@ import (
 // still used for a field of a kind the visitor does not read (none in
 // Vigie's mapping: its stored fields are text and numbers).
 func (s *View) load(ctx context.Context, ids []string, fields []string) (map[string]*bsearch.DocumentMatch, error) {
-	adv, err := s.sn.gen.Index.Advanced()
-	if err != nil {
-		return nil, fmt.Errorf("load: %w", err)
-	}
-	reader, err := adv.Reader()
+	reader, err := openReader(s.sn.gen.Index)
 	if err != nil {
 		return nil, fmt.Errorf("load: %w", err)
 	}

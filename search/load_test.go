@@ -40,8 +40,7 @@ func TestLoadMatchesBleve(t *testing.T) {
 	if _, ok := got["no-such-passage"]; ok || len(got) != len(ids)-1 {
 		t.Fatalf("%d passages loaded of %d, unknown one present: %v", len(got), len(ids)-1, ok)
 	}
-	adv, _ := idx.Advanced()
-	reader, err := adv.Reader()
+	reader, err := openReader(idx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,8 +92,7 @@ func BenchmarkLoad(b *testing.B) {
 	b.Run("bleve", func(b *testing.B) {
 		req := &bleve.SearchRequest{Fields: indexer.StoredFields}
 		for b.Loop() {
-			adv, _ := idx.Advanced()
-			reader, err := adv.Reader()
+			reader, err := openReader(idx)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -254,11 +254,7 @@ func cpuTime() time.Duration {
 func BenchmarkLawsMatchSet(b *testing.B) {
 	gen, mixes := lawsFullMixes(b)
 	defer gen.Close()
-	adv, err := gen.Index.Advanced()
-	if err != nil {
-		b.Fatal(err)
-	}
-	reader, err := adv.Reader()
+	reader, err := openReader(gen.Index)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -356,11 +352,7 @@ func BenchmarkLawsMatchSet(b *testing.B) {
 func BenchmarkLawsCompile(b *testing.B) {
 	gen, mixes := lawsFullMixes(b)
 	defer gen.Close()
-	adv, err := gen.Index.Advanced()
-	if err != nil {
-		b.Fatal(err)
-	}
-	reader, err := adv.Reader()
+	reader, err := openReader(gen.Index)
 	if err != nil {
 		b.Fatal(err)
 	}

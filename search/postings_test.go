@@ -30,11 +30,7 @@ func TestPostingsCache(t *testing.T) {
 	s := openCorpus(t, writeCorpus(t, files))
 	vw := s.Acquire()
 	defer vw.Release()
-	adv, err := vw.sn.gen.Index.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	reader, err := adv.Reader()
+	reader, err := openReader(vw.sn.gen.Index)
 	if err != nil {
 		t.Fatal(err)
 	}
