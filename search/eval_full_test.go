@@ -2,7 +2,6 @@ package search
 
 import (
 	"context"
-	"math"
 	"testing"
 
 	"github.com/vigie/vigie/entity"
@@ -44,13 +43,13 @@ func TestEvaluatorLawsFull(t *testing.T) {
 			same := true
 			for i, o := range own.Hits {
 				b := ref.Hits[i]
-				if o.ID != b.ID || math.Abs(o.Score-b.Score) > 1e-9*math.Max(1, b.Score) {
+				if o.ID != b.ID || !nearScore(o.Score, b.Score) {
 					same = false
 				}
 				// bleve's searchers sometimes drop the bonus of a phrase
 				// held in a conjunction (docs/performance.md): the
 				// evaluator may score a passage higher, never lower.
-				if rs, ok := refScore[o.ID]; ok && o.Score < rs-1e-9*math.Max(1, rs) {
+				if rs, ok := refScore[o.ID]; ok && o.Score < rs && !nearScore(o.Score, rs) {
 					t.Errorf("%q: %s scores %v, bleve %v", r.Query, o.ID, o.Score, rs)
 				}
 			}

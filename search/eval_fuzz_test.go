@@ -85,6 +85,11 @@ func TestEvaluatorRandomQueries(t *testing.T) {
 	rng := rand.New(rand.NewPCG(12, 2026))
 	boosts := []float64{1, 0.2, 2.5}
 	var gen func(depth int) query.Query
+	// drawHeading draws a stored heading and its words.
+	drawHeading := func() (heading, []string) {
+		h := headings[rng.IntN(len(headings))]
+		return h, strings.Fields(h.text)
+	}
 	leaf := func() query.Query {
 		ft := fields[rng.IntN(len(fields))]
 		term := ft.terms[rng.IntN(len(ft.terms))]
@@ -96,8 +101,7 @@ func TestEvaluatorRandomQueries(t *testing.T) {
 			q.SetBoost(boost)
 			return q
 		case 2:
-			h := headings[rng.IntN(len(headings))]
-			words := strings.Fields(h.text)
+			h, words := drawHeading()
 			i := rng.IntN(len(words) - 1)
 			n := 2 + rng.IntN(min(3, len(words)-i)-1+1)
 			n = min(n, len(words)-i)
@@ -112,8 +116,7 @@ func TestEvaluatorRandomQueries(t *testing.T) {
 			q.SetBoost(boost)
 			return q
 		case 4:
-			h := headings[rng.IntN(len(headings))]
-			words := strings.Fields(h.text)
+			h, words := drawHeading()
 			q := bleve.NewMatchQuery(strings.Join(words[:min(2, len(words))], " "))
 			q.SetField(indexer.LangField(indexer.FieldText, h.lang))
 			q.Analyzer = lang.AnalyzerFor(h.lang)
@@ -197,7 +200,6 @@ func TestEvaluatorRandomQueries(t *testing.T) {
 		}
 		diff := ""
 		a, b := mine.sorted(), ref.sorted()
-		near := func(x, y float64) bool { return math.Abs(x-y) <= 1e-9*math.Max(1, math.Abs(y)) }
 		switch {
 		case total != res.Total:
 			diff = "total"
@@ -220,11 +222,11 @@ func TestEvaluatorRandomQueries(t *testing.T) {
 			for j := range a {
 				rs, ok := refScore[a[j].id]
 				switch {
-				case ok && a[j].score < rs && !near(a[j].score, rs):
+				case ok && a[j].score < rs && !nearScore(a[j].score, rs):
 					diff = fmt.Sprintf("%s scores %v, bleve %v", a[j].id, a[j].score, rs)
-				case !ok && near(a[j].score, b[len(b)-1].score):
+				case !ok && nearScore(a[j].score, b[len(b)-1].score):
 					// a tie at the page's end, broken the other way
-				case ok && !near(a[j].score, rs), !ok:
+				case ok && !nearScore(a[j].score, rs), !ok:
 					// bleve's searchers sometimes drop the bonus of a
 					// should held in a conjunction (docs/performance.md):
 					// the evaluator may score a passage higher, never lower.
@@ -242,7 +244,7 @@ func TestEvaluatorRandomQueries(t *testing.T) {
 				// Two passages whose scores tie may come in either order:
 				// beyond 10 children bleve's heap disjunction sums in an
 				// order of its own, which can break a tie by the last bit.
-				tie := j == len(b)-1 || (j > 0 && near(b[j-1].score, b[j].score)) || (j+1 < len(b) && near(b[j+1].score, b[j].score))
+				tie := j == len(b)-1 || (j > 0 && nearScore(b[j-1].score, b[j].score)) || (j+1 < len(b) && nearScore(b[j+1].score, b[j].score))
 				if a[j].id != b[j].id && !tie {
 					diff = "hit " + b[j].id
 					break
@@ -265,6 +267,10 @@ func TestEvaluatorRandomQueries(t *testing.T) {
 		t.Errorf("only %d queries evaluated, %d matching: the generator draws too few useful queries", own, matched)
 	}
 }
+
+// nearScore reports whether an evaluator's score x is bleve's y to
+// rounding.
+func nearScore(x, y float64) bool { return math.Abs(x-y) <= 1e-9*math.Max(1, math.Abs(y)) }
 
 // describe renders a query for a failure message.
 func describe(q query.Query) string {
