@@ -26,6 +26,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	data := fs.String("data", "", "serve this data folder's index of the corpus as it is, instead of indexing the corpus")
 	cacheSize := fs.String("cache-size", "", "passed to the server as --cache-size (0: no result cache); empty: serve's default")
 	workers := fs.Int("search-workers", 0, "passed to the server as --search-workers; 0: serve's default")
+	cpuProfile := fs.String("cpuprofile", "", "write the server's CPU profile over the corpus mixes to this file (go tool pprof FILE); the server then runs with --metrics-addr and --pprof")
 	mixes := fs.String("mixes", "headings-2k,headings-30k,broad-5k", "comma-separated corpus mixes to run after the default mix (empty: none)")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
@@ -56,6 +57,6 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Corpus: *corpus, Fraction: *fraction, Rate: *rate, Duration: *duration, Concurrency: *concurrency,
 		Rounds: *rounds, MaxRequests: *maxRequests, JSON: *asJSON, Keep: *keep, Bin: *bin, Search: searchOptions(),
 		Data: *data, Mixes: append([]string{}, splitList(*mixes)...), CacheSize: *cacheSize,
-		SearchWorkers: *workers,
+		SearchWorkers: *workers, CPUProfile: *cpuProfile,
 	}, stdout, stderr)
 }

@@ -18,7 +18,8 @@ import (
 // TestServeFrom runs serve --from in process: /readyz answers 503 while
 // the store is empty, then 200 once a generation is published (found on
 // SIGHUP-like polling), every response names the generation, and with
-// --metrics-addr /metrics moves to its own listener.
+// --metrics-addr /metrics moves to its own listener (with the profiler
+// under --pprof).
 func TestServeFrom(t *testing.T) {
 	work := t.TempDir()
 	store := "file://" + filepath.Join(work, "store")
@@ -33,7 +34,7 @@ func TestServeFrom(t *testing.T) {
 	}
 	logs := &syncBuffer{}
 	cfg := serveConfig{from: store, data: filepath.Join(work, "replica"), drain: 5 * time.Second,
-		reloadEvery: 100 * time.Millisecond, metricsLn: mln, workers: 2, queue: 5, postingsBytes: 3 << 20,
+		reloadEvery: 100 * time.Millisecond, metricsLn: mln, pprof: true, workers: 2, queue: 5, postingsBytes: 3 << 20,
 		api: api.Options{Logger: slog.New(slog.NewTextHandler(logs, nil)), SeparateMetrics: true}}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -93,6 +94,13 @@ func TestServeFrom(t *testing.T) {
 	}
 	if code, _ := get(metrics + "/metrics"); code != http.StatusOK {
 		t.Errorf("/metrics on --metrics-addr: %d, want 200", code)
+	}
+	// --pprof: the profiler on the metrics port, never on the public one.
+	if code, _ := get(metrics + "/debug/pprof/heap?debug=1"); code != http.StatusOK {
+		t.Errorf("/debug/pprof/heap on --metrics-addr with --pprof: %d, want 200", code)
+	}
+	if code, _ := get(base + "/debug/pprof/heap?debug=1"); code != http.StatusNotFound {
+		t.Errorf("/debug/pprof/heap on the main listener: %d, want 404", code)
 	}
 	// The replica's searches go through --search-workers' workers.
 	res, err := http.Get(metrics + "/metrics")

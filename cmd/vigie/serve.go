@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"net/url"
 	"os"
 	"strconv"
@@ -31,6 +32,8 @@ type serveConfig struct {
 	// metricsLn, when not nil, serves /metrics instead of the main
 	// listener (--metrics-addr).
 	metricsLn net.Listener
+	// pprof adds Go's profiler (/debug/pprof/) to the metrics listener.
+	pprof bool
 	// drainDelay is how long /readyz answers 503 before the server stops
 	// accepting connections, so that load balancers move away first.
 	drainDelay time.Duration
@@ -80,6 +83,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	maxFuzziness := fs.Int("max-fuzziness", def.MaxFuzziness, "largest edit distance of a fuzzy term, 1 or 2")
 	reloadEvery := fs.Duration("reload-interval", 2*time.Second, "how often to look for a new index generation (0: only on SIGHUP); with --from, the mean time between reads of the store's CURRENT (±50% jitter)")
 	from := fs.String("from", env("VIGIE_FROM", ""), "serve the generations published to this store URL (see vigie publish) instead of indexing --seeds (env VIGIE_FROM)")
+	pprofOn := fs.Bool("pprof", ev.bool("VIGIE_PPROF", false), "also serve Go's profiler, /debug/pprof/, on --metrics-addr (never on --addr); needs --metrics-addr (env VIGIE_PPROF)")
 	metricsAddr := fs.String("metrics-addr", env("VIGIE_METRICS_ADDR", ""), "serve /metrics on this address HOST:PORT only, not on --addr; empty: on --addr (env VIGIE_METRICS_ADDR)")
 	gazFile := fs.String("gazetteer", env("VIGIE_GAZETTEER", ""), "your gazetteer (YAML) for the builds serve starts: the first one and admin reindexes (env VIGIE_GAZETTEER); searches use the one stored with the live generation")
 	gazMode := fs.String("gazetteer-mode", env("VIGIE_GAZETTEER_MODE", "merge"), "merge: add your entities to the embedded ones (same id: yours wins); replace: yours alone (env VIGIE_GAZETTEER_MODE)")
@@ -130,6 +134,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *workers <= 0 || *queue <= 0 {
 		return errors.New("--search-workers and --search-queue must be positive")
 	}
+	if *pprofOn && *metricsAddr == "" {
+		return errors.New("--pprof needs --metrics-addr: the profiler is served on the internal metrics port only")
+	}
+	cfg.pprof = *pprofOn
 	if *metricsAddr != "" {
 		mln, err := net.Listen("tcp", *metricsAddr)
 		if err != nil {
@@ -198,7 +206,7 @@ func serve(ctx context.Context, ln net.Listener, cfg serveConfig, stdout io.Writ
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "version", version)
 	if cfg.metricsLn != nil {
-		stopMetrics := serveMetrics(cfg.metricsLn, cfg.api.Metrics.Handler(), log)
+		stopMetrics := serveMetrics(cfg.metricsLn, cfg.api.Metrics.Handler(), cfg.pprof, log)
 		defer stopMetrics()
 	}
 	serveErr := make(chan error, 1)
@@ -311,10 +319,18 @@ func (l liveLabels) Label(id, lang string) string {
 
 // serveMetrics serves /metrics alone on ln (--metrics-addr), so that the
 // metrics port can stay inside the cluster while the main one is public.
-// The returned function closes it.
-func serveMetrics(ln net.Listener, h http.Handler, log *slog.Logger) func() {
+// With withPprof it also serves Go's profiler under /debug/pprof/. The
+// returned function closes it.
+func serveMetrics(ln net.Listener, h http.Handler, withPprof bool, log *slog.Logger) func() {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", h)
+	if withPprof {
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 30 * time.Second,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	log.Info("serving metrics", "addr", ln.Addr().String())

@@ -191,6 +191,7 @@ func TestServeFlagErrors(t *testing.T) {
 		{"--postings-cache-size", "-1"},
 		{"--postings-cache-size", "lots"},
 		{"--search-workers", "0"},
+		{"--pprof"},
 		{"--search-queue", "-1"},
 	} {
 		var stderr bytes.Buffer

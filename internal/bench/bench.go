@@ -194,6 +194,10 @@ type Options struct {
 	// SearchWorkers is passed to the server as --search-workers; 0:
 	// serve's default.
 	SearchWorkers int
+	// CPUProfile, when set, is where the server's CPU profile over the
+	// corpus mixes is written: the server then runs with --metrics-addr
+	// and --pprof, and the profile is read from /debug/pprof/profile there.
+	CPUProfile string
 }
 
 // Run indexes the corpus in a temporary folder, serves it in a child
@@ -277,11 +281,23 @@ func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 	if o.SearchWorkers > 0 {
 		serveArgs = append(serveArgs, "--search-workers", strconv.Itoa(o.SearchWorkers))
 	}
+	metricsBase := ""
+	if o.CPUProfile != "" {
+		maddr, err := freeAddr()
+		if err != nil {
+			return err
+		}
+		serveArgs = append(serveArgs, "--metrics-addr", maddr, "--pprof")
+		metricsBase = "http://" + maddr
+	}
 	srv, base, firstSearch, err := benchServe(ctx, o.Bin, seeds, data, serveArgs...)
 	if err != nil {
 		return err
 	}
 	defer srv.stop()
+	if metricsBase == "" {
+		metricsBase = base
+	}
 	rep.FirstSearch = firstSearch.Seconds()
 	progress("serving on %s; first search answered %.0f ms after start", base, firstSearch.Seconds()*1000)
 
@@ -339,6 +355,11 @@ func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 	// 9. The mixes drawn from the corpus, closed loop, one after the
 	// other: so many distinct queries that a cache serves few of them
 	// (the loop goes round a mix when it is done: the hit rate is shown).
+	type drawn struct {
+		name string
+		urls []string
+	}
+	var mixes []drawn
 	for _, m := range corpusMixes {
 		if o.Mixes != nil && !slices.Contains(o.Mixes, m.name) {
 			continue
@@ -354,17 +375,28 @@ func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 		for i, q := range qs {
 			murls[i] = base + "/api/v1/search?" + q.Values().Encode()
 		}
-		progress("closed loop, mix %s (%d distinct queries): %d clients for %s", m.name, len(qs), o.Concurrency, o.Duration)
+		mixes = append(mixes, drawn{m.name, murls})
+	}
+	var profile chan error
+	if o.CPUProfile != "" && len(mixes) > 0 {
+		secs := int(math.Ceil((time.Duration(len(mixes)) * o.Duration).Seconds()))
+		progress("profiling the server's CPU for %d s into %s", secs, o.CPUProfile)
+		profile = make(chan error, 1)
+		go func() { profile <- benchProfile(ctx, metricsBase, secs, o.CPUProfile) }()
+	}
+	for _, m := range mixes {
+		murls := m.urls
+		progress("closed loop, mix %s (%d distinct queries): %d clients for %s", m.name, len(murls), o.Concurrency, o.Duration)
 		cpu := startCPU(srv.cmd.Process.Pid)
-		before := benchMetrics(ctx, client, base)
-		mr := MixReport{Name: m.name, Queries: len(qs)}
+		before := benchMetrics(ctx, client, metricsBase)
+		mr := MixReport{Name: m.name, Queries: len(murls)}
 		mr.Closed, err = loadgen.RunClosed(ctx, loadgen.Closed{Concurrency: o.Concurrency, Duration: o.Duration, MaxRequests: o.MaxRequests},
 			func(ctx context.Context, i int) error { return get(ctx, murls[i%len(murls)]) })
 		if err != nil {
 			return err
 		}
 		mr.CPU, mr.Load = cpu.per(mr.Closed.Requests), benchLoadAvg()
-		after := benchMetrics(ctx, client, base)
+		after := benchMetrics(ctx, client, metricsBase)
 		mr.CacheEntries, mr.CacheBytes = metricValue(after, "vigie_search_cache_entries"), metricValue(after, "vigie_search_cache_bytes")
 		mr.CacheHits = metricValue(after, "vigie_search_cache_hits_total") - metricValue(before, "vigie_search_cache_hits_total")
 		mr.CacheMisses = metricValue(after, "vigie_search_cache_misses_total") - metricValue(before, "vigie_search_cache_misses_total")
@@ -374,6 +406,11 @@ func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 			mr.QueueWaitMS = 1000 * waited / float64(n)
 		}
 		rep.Mixes = append(rep.Mixes, mr)
+	}
+	if profile != nil {
+		if err := <-profile; err != nil {
+			return fmt.Errorf("the server's CPU profile: %w", err)
+		}
 	}
 
 	// 10. The server's memory after the load.
@@ -388,6 +425,45 @@ func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 	}
 	benchPrint(stdout, rep)
 	return nil
+}
+
+// benchProfile reads the server's CPU profile over the next secs seconds
+// from its /debug/pprof/profile and writes it to file.
+func benchProfile(ctx context.Context, metricsBase string, secs int, file string) error {
+	c := &http.Client{Timeout: time.Duration(secs+60) * time.Second}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", metricsBase, secs), nil)
+	if err != nil {
+		return err
+	}
+	res, err := c.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("HTTP status %d", res.StatusCode)
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, res.Body); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// freeAddr returns a loopback address with a port the kernel found free
+// (released for a child process to listen on).
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("find a free port: %w", err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr, nil
 }
 
 // benchMetrics reads the server's /metrics in the Prometheus text format
@@ -562,13 +638,10 @@ func (s *benchServer) stop() {
 // startServe starts `vigie serve` over data on a free loopback port and
 // returns once it answers a search, with the time that took.
 func benchServe(ctx context.Context, bin, seeds, data string, extra ...string) (*benchServer, string, time.Duration, error) {
-	// Pick a free port: the kernel chooses, we release it for the child.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := freeAddr()
 	if err != nil {
-		return nil, "", 0, fmt.Errorf("find a free port: %w", err)
+		return nil, "", 0, err
 	}
-	addr := ln.Addr().String()
-	ln.Close()
 	base := "http://" + addr
 	began := time.Now()
 	cmd := exec.Command(bin, append([]string{"serve", "--addr", addr, "--seeds", seeds, "--data", data, "--log-level", "warn"}, extra...)...)
