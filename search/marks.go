@@ -30,6 +30,9 @@ type termSet struct {
 	// every term, phrase term and prefix: a word whose own start is not
 	// among them cannot analyse to any of them (marks).
 	starts map[string]bool
+	// first holds the first byte of every key of starts: a word whose
+	// folded first byte is not there is no candidate, without a lookup.
+	first [256]bool
 }
 
 // keyRunes is how many leading runes of a word the candidate test reads.
@@ -47,6 +50,7 @@ func (ts *termSet) index() {
 		var arr [4 * keyRunes]byte
 		if b, ends, n := wordStart(arr[:0], []byte(term)); n > 0 {
 			ts.starts[string(b[:ends[n-1]])] = true
+			ts.first[b[0]] = true
 		}
 	}
 	for t := range ts.terms {
@@ -83,6 +87,14 @@ func wordStart(buf []byte, word []byte) ([]byte, [keyRunes]int, int) {
 		n++
 	}
 	for i := 0; i < len(word) && n < keyRunes; {
+		if c := word[i]; c < utf8.RuneSelf { // ASCII: AppendKey lowers case only
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			add(rune(c))
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRune(word[i:])
 		i += size
 		if !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) {
@@ -112,8 +124,25 @@ func (ts *termSet) candidate(word []byte) bool {
 }
 
 func (ts *termSet) startsWith(word []byte) bool {
+	if len(word) == 0 {
+		return false
+	}
+	if c := word[0]; c < utf8.RuneSelf {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c == 'y' {
+			c = 'i'
+		}
+		if !ts.first[c] {
+			return false
+		}
+	}
 	var arr [4 * keyRunes]byte
 	b, ends, n := wordStart(arr[:0], word)
+	if n == 0 || !ts.first[b[0]] {
+		return false
+	}
 	for _, e := range ends[:n] {
 		if ts.starts[string(b[:e])] {
 			return true
@@ -292,14 +321,22 @@ func (ts *termSet) windows(text string) (out [][2]int, ok bool) {
 		}
 		start, cand, word, prevWord := i, false, false, false
 		for i < len(text) {
-			r, size = utf8.DecodeRuneInString(text[i:])
-			if unicode.IsSpace(r) {
-				break
+			var isWord bool
+			if c := text[i]; c < utf8.RuneSelf {
+				if asciiSpace[c] {
+					break
+				}
+				r, size, isWord = rune(c), 1, asciiWord[c]
+			} else {
+				r, size = utf8.DecodeRuneInString(text[i:])
+				if unicode.IsSpace(r) {
+					break
+				}
+				if unicode.IsLetter(r) && !unicode.Is(unicode.Latin, r) {
+					return nil, false
+				}
+				isWord = unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 			}
-			if r >= utf8.RuneSelf && unicode.IsLetter(r) && !unicode.Is(unicode.Latin, r) {
-				return nil, false
-			}
-			isWord := unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || r == '_'
 			if isWord && !prevWord && !cand && ts.startsWith([]byte(text[i:min(len(text), i+4*keyRunes)])) {
 				cand = true
 			}
@@ -320,6 +357,17 @@ func (ts *termSet) windows(text string) (out [][2]int, ok bool) {
 	}
 	return out, true
 }
+
+// asciiSpace and asciiWord classify ASCII bytes as windows does runes:
+// white space (unicode.IsSpace), and letters, digits and '_'.
+var asciiSpace, asciiWord = func() (sp, w [utf8.RuneSelf]bool) {
+	for c := range utf8.RuneSelf {
+		r := rune(c)
+		sp[c] = unicode.IsSpace(r)
+		w[c] = unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_'
+	}
+	return sp, w
+}()
 
 // marks returns the spans of text (a passage in lg) that the query looks
 // for, sorted and merged.

@@ -54,7 +54,8 @@ func (s *View) retrieve(ctx context.Context, q Query, r Request, after *cursor) 
 	}
 	suggestion := ""
 	if res.Total < fuzzyBelow && v != nil {
-		if fv := v.fuzzyVariants(q); len(fv) > 0 {
+		memo := newCloseMemo()
+		if fv := v.fuzzyVariants(memo, q); len(fv) > 0 {
 			acronymEntities(fv, q, s.sn.gaz, func(w string) bool { _, df := v.rare(w); return df > 0 })
 			fp := p
 			fp.variants = mergeVariants(p.variants, fv)
@@ -67,7 +68,7 @@ func (s *View) retrieve(ctx context.Context, q Query, r Request, after *cursor) 
 				res.Fuzzy = true
 			}
 		}
-		suggestion = v.didYouMean(r.Query, q)
+		suggestion = v.didYouMean(memo, r.Query, q)
 	}
 	if (res.Total == 0 || soft && res.Total < relaxBelow) && len(q.Groups) > 1 {
 		if len(q.Groups) >= commonFrom {

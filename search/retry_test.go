@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/vigie/vigie/lang"
@@ -84,5 +85,36 @@ func TestQueryLangLeavesNamesOut(t *testing.T) {
 		if got := v.queryLang(expandEntities(Parse(tc.q), s.live.gaz)); got != tc.want {
 			t.Errorf("queryLang(%q) = %q, want %q", tc.q, got, tc.want)
 		}
+	}
+}
+
+// The memo of closeWords gives the same answers as none, per language, and
+// builds each word's automaton once for both languages.
+func TestCloseWordsMemo(t *testing.T) {
+	s := openCorpus(t, "../seeds")
+	v := s.live.vocab.Load()
+	m := newCloseMemo()
+	words := []string{"intenational", "menase", "attaks", "COMCYBRE", "securite"}
+	found := 0
+	for round := 0; round < 2; round++ {
+		for _, w := range words {
+			for _, lg := range lang.Languages {
+				want := v.closeWords(nil, lg, w)
+				got := v.closeWords(m, lg, w)
+				if !slices.Equal(got, want) {
+					t.Errorf("round %d, %s %q: memo %v, without %v", round, lg, w, got, want)
+				}
+				found += len(got)
+			}
+		}
+	}
+	if found == 0 {
+		t.Fatal("no close word found for any word: the test checks nothing")
+	}
+	if len(m.dfas) != len(words) {
+		t.Errorf("%d automata built for %d words", len(m.dfas), len(words))
+	}
+	if len(m.words) != len(words)*len(lang.Languages) {
+		t.Errorf("%d answers remembered, want %d", len(m.words), len(words)*len(lang.Languages))
 	}
 }

@@ -162,7 +162,12 @@ type closeWord struct {
 // fuzziness (its first letter kept: typing mistakes there are rare, and it
 // keeps the search fast), nearest then most frequent first. The word
 // itself is left out.
-func (v *vocabulary) closeWords(lg, word string) []closeWord {
+//
+// m, when not nil, remembers the answers (and the word's automaton, the
+// same in both languages) for the rest of one search: the fuzzy retry and
+// did-you-mean ask for the same words in both languages, and building the
+// automaton is most of the cost.
+func (v *vocabulary) closeWords(m *closeMemo, lg, word string) []closeWord {
 	w := normWord(word)
 	n := utf8.RuneCountInString(w)
 	fz := fuzziness(n)
@@ -173,9 +178,21 @@ func (v *vocabulary) closeWords(lg, word string) []closeWord {
 	if f == nil {
 		return nil
 	}
-	dfa, err := levenshtein(fz).BuildDfa(w, uint8(fz))
-	if err != nil {
-		return nil
+	var dfa *lev.DFA
+	if m != nil {
+		if out, ok := m.words[[2]string{lg, w}]; ok {
+			return out
+		}
+		dfa = m.dfas[w]
+	}
+	if dfa == nil {
+		var err error
+		if dfa, err = levenshtein(fz).BuildDfa(w, uint8(fz)); err != nil {
+			return nil
+		}
+		if m != nil {
+			m.dfas[w] = dfa
+		}
 	}
 	// Words with the same first letter: the range from it to the next
 	// byte string.
@@ -203,7 +220,21 @@ func (v *vocabulary) closeWords(lg, word string) []closeWord {
 		}
 		return out[i].word < out[j].word
 	})
+	if m != nil {
+		m.words[[2]string{lg, w}] = out
+	}
 	return out
+}
+
+// closeMemo holds closeWords' answers for one search (see closeWords).
+// A nil *closeMemo remembers nothing.
+type closeMemo struct {
+	dfas  map[string]*lev.DFA
+	words map[[2]string][]closeWord
+}
+
+func newCloseMemo() *closeMemo {
+	return &closeMemo{dfas: map[string]*lev.DFA{}, words: map[[2]string][]closeWord{}}
 }
 
 // fuzzyWords returns the plain words of q (not phrases, prefixes or
@@ -234,7 +265,7 @@ func (v *vocabulary) rare(w string) (rare bool, df int) {
 
 // fuzzyVariants maps, per language, each rare plain word of q to the
 // closest words of the language's vocabulary, for a fuzzy retry.
-func (v *vocabulary) fuzzyVariants(q Query) map[string]map[string][]variant {
+func (v *vocabulary) fuzzyVariants(m *closeMemo, q Query) map[string]map[string][]variant {
 	out := map[string]map[string][]variant{}
 	for _, w := range fuzzyWords(q) {
 		rare, df := v.rare(w)
@@ -242,7 +273,7 @@ func (v *vocabulary) fuzzyVariants(q Query) map[string]map[string][]variant {
 			continue
 		}
 		for _, lg := range lang.Languages {
-			cw := v.closeWords(lg, w)
+			cw := v.closeWords(m, lg, w)
 			if len(cw) > maxClose {
 				cw = cw[:maxClose]
 			}
@@ -332,7 +363,7 @@ func (v *vocabulary) spellingVariants(q Query) map[string]map[string][]variant {
 // the nearest, most frequent word of the vocabulary, or "" when no word
 // needs it. A word is misspelt when neither language knows it, or when it
 // is rare and a close word is far more frequent.
-func (v *vocabulary) didYouMean(raw string, q Query) string {
+func (v *vocabulary) didYouMean(m *closeMemo, raw string, q Query) string {
 	if v == nil {
 		return ""
 	}
@@ -345,7 +376,7 @@ func (v *vocabulary) didYouMean(raw string, q Query) string {
 		known := total > 0
 		var best closeWord
 		for _, lg := range lang.Languages {
-			for _, c := range v.closeWords(lg, w) {
+			for _, c := range v.closeWords(m, lg, w) {
 				if best.word == "" || c.dist < best.dist || (c.dist == best.dist && c.df > best.df) {
 					best = c
 				}
