@@ -27,6 +27,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	cacheSize := fs.String("cache-size", "", "passed to the server as --cache-size (0: no result cache); empty: serve's default")
 	workers := fs.Int("search-workers", 0, "passed to the server as --search-workers; 0: serve's default")
 	cpuProfile := fs.String("cpuprofile", "", "write the server's CPU profile over the corpus mixes to this file (go tool pprof FILE); the server then runs with --metrics-addr and --pprof")
+	writeMixes := fs.String("write-mixes", "", "write the corpus mixes (--mixes), one query a line, to DIR/NAME.txt and exit: the queries the peers' scripts run (internal/bench/peers/)")
 	mixes := fs.String("mixes", "headings-2k,headings-30k,broad-5k", "comma-separated corpus mixes to run after the default mix (empty: none)")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
@@ -52,6 +53,13 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	case *rate <= 0 || *duration <= 0 || *concurrency <= 0 || *rounds <= 0 || *maxRequests <= 0:
 		fmt.Fprintln(stderr, "vigie bench: --rate, --duration, --concurrency, --rounds and --max-requests must be positive")
 		return errUsage
+	}
+	if *writeMixes != "" {
+		files, err := bench.WriteMixes(*corpus, *writeMixes, splitList(*mixes))
+		for _, f := range files {
+			fmt.Fprintln(stdout, f)
+		}
+		return err
 	}
 	return bench.Run(ctx, bench.Options{
 		Corpus: *corpus, Fraction: *fraction, Rate: *rate, Duration: *duration, Concurrency: *concurrency,

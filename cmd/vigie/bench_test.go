@@ -1,8 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -71,12 +75,15 @@ func TestBenchRejectsBadFlags(t *testing.T) {
 
 // TestBenchMixes runs `vigie bench` on a sliver of laws-canada with one
 // corpus mix: its row reads the server's search workers and their queue
-// from /metrics.
+// from /metrics, on --metrics-addr when --cpuprofile moves it there, and
+// the server's CPU profile is written.
 func TestBenchMixes(t *testing.T) {
 	laws := testutil.Corpus(t, "laws-canada")
 	bin := buildBinary(t)
+	prof := filepath.Join(t.TempDir(), "cpu.prof")
 	out, err := exec.Command(bin, "bench", "--corpus", laws, "--fraction", "0.01", "--duration", "500ms", "--rate", "40",
-		"--concurrency", "4", "--rounds", "1", "--cache-size", "0", "--search-workers", "1", "--mixes", "headings-2k", "--json").Output()
+		"--concurrency", "4", "--rounds", "1", "--cache-size", "0", "--search-workers", "1", "--mixes", "headings-2k", "--json",
+		"--cpuprofile", prof).Output()
 	if err != nil {
 		t.Fatalf("vigie bench: %v", err)
 	}
@@ -94,5 +101,41 @@ func TestBenchMixes(t *testing.T) {
 	// 4 clients, 1 worker: searches wait for it.
 	if m.Workers != 1 || m.QueueWaitMS <= 0 {
 		t.Errorf("workers %d, mean wait %.3f ms; want 1 worker and some wait", m.Workers, m.QueueWaitMS)
+	}
+	// A pprof profile is gzip-compressed protobuf.
+	if b, err := os.ReadFile(prof); err != nil || len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+		t.Errorf("--cpuprofile: %d bytes, %v; want a gzipped profile", len(b), err)
+	}
+}
+
+// TestBenchWriteMixes: --write-mixes writes the mixes the peers' scripts
+// read, one query a line, the same queries as the bench draws.
+func TestBenchWriteMixes(t *testing.T) {
+	laws := testutil.Corpus(t, "laws-canada")
+	dir := t.TempDir()
+	var stdout bytes.Buffer
+	if code := run([]string{"bench", "--corpus", laws, "--write-mixes", dir, "--mixes", "headings-2k,broad-5k"}, &stdout, io.Discard); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for name, n := range map[string]int{"headings-2k": 2000, "broad-5k": 5000} {
+		b, err := os.ReadFile(filepath.Join(dir, name+".txt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+		if len(lines) != n {
+			t.Errorf("%s: %d lines, want %d", name, len(lines), n)
+		}
+		for _, l := range lines {
+			if strings.TrimSpace(l) == "" || strings.ContainsAny(l, "\t\r") {
+				t.Fatalf("%s: line %q", name, l)
+			}
+		}
+		if !strings.Contains(stdout.String(), name+".txt") {
+			t.Errorf("stdout %q does not name %s.txt", stdout.String(), name)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "headings-30k.txt")); err == nil {
+		t.Error("headings-30k written though --mixes left it out")
 	}
 }

@@ -427,6 +427,37 @@ func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 	return nil
 }
 
+// WriteMixes writes each named corpus mix (all when names is nil) drawn
+// from corpus to dir/NAME.txt, one query text a line: what the peers'
+// scripts (internal/bench/peers/) read to run the same queries. It returns
+// the files written.
+func WriteMixes(corpus, dir string, names []string) ([]string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	var files []string
+	for _, m := range corpusMixes {
+		if names != nil && !slices.Contains(names, m.name) {
+			continue
+		}
+		qs, err := m.draw(corpus, m.n)
+		if err != nil {
+			return nil, fmt.Errorf("mix %s: %w", m.name, err)
+		}
+		var b strings.Builder
+		for _, q := range qs {
+			b.WriteString(strings.Join(strings.Fields(q.Text), " "))
+			b.WriteByte('\n')
+		}
+		file := filepath.Join(dir, m.name+".txt")
+		if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
+			return nil, err
+		}
+		files = append(files, file)
+	}
+	return files, nil
+}
+
 // benchProfile reads the server's CPU profile over the next secs seconds
 // from its /debug/pprof/profile and writes it to file.
 func benchProfile(ctx context.Context, metricsBase string, secs int, file string) error {
