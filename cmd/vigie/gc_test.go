@@ -2,6 +2,7 @@ package main
 
 import (
 	"math"
+	"runtime"
 	"runtime/debug"
 	"testing"
 )
@@ -15,8 +16,9 @@ func TestGCSettings(t *testing.T) {
 		pct   int
 		limit int64
 	}{
-		{"serve", serveGC, 200, math.MaxInt64}, // no limit
+		{"serve", func() func() { r, _ := serveGC(320 << 20); return r }, 200, 320 << 20}, // small test heap: the floor
 		{"full build", fullBuildGC, 400, 512 << 20},
+		{"serve, --heap-limit 0", func() func() { r, _ := serveGC(0); return r }, 200, math.MaxInt64},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Setenv("GOGC", "")
@@ -44,5 +46,29 @@ func TestGCSettings(t *testing.T) {
 				t.Errorf("with GOGC set: GOGC %d, want it left at %d", pct, before)
 			}
 		})
+	}
+}
+
+// The heap limit follows the live heap past its floor.
+func TestHeapLimit(t *testing.T) {
+	for _, tt := range []struct {
+		floor int64
+		live  uint64
+		want  int64
+	}{
+		{320 << 20, 50 << 20, 320 << 20},
+		{320 << 20, 200 << 20, 400 << 20},
+		{320 << 20, 0, 320 << 20},
+		{1, math.MaxUint64, math.MaxInt64 - 1},
+	} {
+		if got := heapLimit(tt.floor, tt.live); got != tt.want {
+			t.Errorf("heapLimit(%d, %d) = %d, want %d", tt.floor, tt.live, got, tt.want)
+		}
+	}
+	if liveHeap() == 0 {
+		runtime.GC()
+		if liveHeap() == 0 {
+			t.Error("liveHeap: 0 after a collection")
+		}
 	}
 }

@@ -6,8 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"runtime/debug"
+	"runtime/metrics"
 	"sort"
 	"strconv"
 	"strings"
@@ -230,20 +232,68 @@ func parseSize(v string) (int64, error) {
 // and hits afresh, and collecting them was a third of a search's CPU. On
 // all of laws-canada, one search at a time: 4.3 → 3.7 ms of CPU a
 // heading, 4.7 → 4.2 ms a broad query (medians of three rounds); over
-// HTTP with the result cache on, 385–406 → 446–501 searches/s, serve RSS
-// 370 → 457 MiB (peak 395 → 496 MiB) (docs/performance.md). GOGC 400 was
-// no better and took RSS to 504 MiB without the cache. No memory limit:
-// one at 300 MiB changed nothing on laws-canada (the mapped index is most
-// of the RSS), and on a larger corpus whose live heap exceeded it the
-// collector would run without pause. Like fullBuildGC it leaves alone
-// what GOGC or GOMEMLIMIT set, and returns a function that restores the
-// setting.
-func serveGC() (restore func()) {
+// HTTP with the result cache on, 385–406 → 446–501 searches/s
+// (docs/performance.md). GOGC 400 was no better and took RSS to 504 MiB
+// without the cache.
+//
+// GOGC 200 lets the heap grow to three times what was live at the last
+// collection, and under 16 clients that includes every search in flight:
+// with the result and postings caches full, serve's RSS reached 555 MiB
+// on laws-canada. So serve also keeps a soft heap limit (heapLimit): the
+// larger of floor (--heap-limit, 320 MiB by default; 0: none) and twice
+// the heap live at the last collection, checked every second
+// (watchHeapLimit), so that a larger corpus, whose live heap alone passes
+// the floor, raises the limit with it and the collector never runs
+// without pause: at twice the live heap it collects no more often than
+// Go's default (GOGC 100). On laws-canada: RSS 555 → 471 MiB, the same
+// searches/s.
+//
+// Like fullBuildGC it leaves alone what GOGC or GOMEMLIMIT set, and
+// returns a function that restores the settings.
+func serveGC(floor int64) (restore func(), limited bool) {
 	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
-		return func() {}
+		return func() {}, false
 	}
 	pct := debug.SetGCPercent(200)
-	return func() { debug.SetGCPercent(pct) }
+	lim := debug.SetMemoryLimit(-1)
+	if floor > 0 {
+		debug.SetMemoryLimit(heapLimit(floor, liveHeap()))
+	}
+	return func() {
+		debug.SetGCPercent(pct)
+		debug.SetMemoryLimit(lim)
+	}, floor > 0
+}
+
+// heapLimit is serve's soft heap limit: floor, or twice the live heap
+// when that is larger.
+func heapLimit(floor int64, live uint64) int64 {
+	return max(floor, 2*int64(min(live, math.MaxInt64/2)))
+}
+
+// liveHeap returns the heap live at the end of the last collection.
+func liveHeap() uint64 {
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(sample)
+	if sample[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return sample[0].Value.Uint64()
+}
+
+// watchHeapLimit raises or lowers serve's soft heap limit (heapLimit) as
+// the live heap changes, every period until ctx is done.
+func watchHeapLimit(ctx context.Context, floor int64, period time.Duration) {
+	t := time.NewTicker(period)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			debug.SetMemoryLimit(heapLimit(floor, liveHeap()))
+		}
+	}
 }
 
 // fullBuildGC lets the garbage collector run less often while a full

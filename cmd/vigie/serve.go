@@ -55,6 +55,9 @@ type serveConfig struct {
 	// workers and queue bound the searches run at once and those waiting
 	// for a worker (--search-workers, --search-queue).
 	workers, queue int
+	// heapLimit is the floor of the soft heap limit (--heap-limit, see
+	// serveGC); 0: no limit.
+	heapLimit int64
 }
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -89,6 +92,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	gazMode := fs.String("gazetteer-mode", env("VIGIE_GAZETTEER_MODE", "merge"), "merge: add your entities to the embedded ones (same id: yours wins); replace: yours alone (env VIGIE_GAZETTEER_MODE)")
 	cacheSize := cacheSizeFlag(ev.size("VIGIE_CACHE_SIZE", search.DefaultCacheBytes))
 	fs.Var(&cacheSize, "cache-size", "memory bound of the search result cache, e.g. 32MiB; 0: no cache (env VIGIE_CACHE_SIZE)")
+	heapLimit := cacheSizeFlag(ev.size("VIGIE_HEAP_LIMIT", defaultHeapLimit))
+	fs.Var(&heapLimit, "heap-limit", "soft limit of the Go heap, e.g. 320MiB, raised to twice the live heap when that is larger; 0: none; GOGC or GOMEMLIMIT set: yours instead (env VIGIE_HEAP_LIMIT)")
 	postingsSize := cacheSizeFlag(ev.size("VIGIE_POSTINGS_CACHE_SIZE", search.DefaultPostingsCacheBytes))
 	fs.Var(&postingsSize, "postings-cache-size", "memory bound of the frequent words' postings kept decoded for each generation, e.g. 32MiB; 0: none (env VIGIE_POSTINGS_CACHE_SIZE)")
 	workers := fs.Int("search-workers", ev.int("VIGIE_SEARCH_WORKERS", search.DefaultWorkers()), "searches run at once; the others wait in line (env VIGIE_SEARCH_WORKERS; default: 1.5 per core + 1)")
@@ -112,7 +117,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	cfg := serveConfig{gazetteer: gaz, cacheBytes: int64(cacheSize), postingsBytes: int64(postingsSize), workers: *workers, queue: *queue,
+	cfg := serveConfig{gazetteer: gaz, heapLimit: int64(heapLimit), cacheBytes: int64(cacheSize), postingsBytes: int64(postingsSize), workers: *workers, queue: *queue,
 		seeds: *seeds, data: *data, from: *from, drain: *drain, drainDelay: *drainDelay, reloadEvery: *reloadEvery,
 		api: api.Options{
 			Logger: log, SearchTimeout: *searchTimeout, LogQueries: *logQueries, MaxBodyBytes: *maxBody,
@@ -156,6 +161,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return serve(ctx, ln, cfg, stdout, nil)
 }
 
+// defaultHeapLimit is the floor of serve's soft heap limit (serveGC).
+const defaultHeapLimit = 320 << 20
+
 // serve answers on ln until ctx is done (a signal), then drains: /readyz
 // turns 503, after cfg.drainDelay the listener closes, in-flight requests
 // get cfg.drain to finish, and the index is closed. wrap, when not nil,
@@ -169,7 +177,13 @@ func serve(ctx context.Context, ln net.Listener, cfg serveConfig, stdout io.Writ
 	if cfg.api.Metrics == nil {
 		cfg.api.Metrics = api.NewMetrics(version)
 	}
-	defer serveGC()()
+	restoreGC, limited := serveGC(cfg.heapLimit)
+	defer restoreGC()
+	if limited {
+		gcCtx, stopGC := context.WithCancel(ctx)
+		defer stopGC()
+		go watchHeapLimit(gcCtx, cfg.heapLimit, time.Second)
+	}
 	h := &api.Handle{}
 	var rl *reloader
 	var hup chan os.Signal

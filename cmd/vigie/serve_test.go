@@ -192,6 +192,8 @@ func TestServeFlagErrors(t *testing.T) {
 		{"--postings-cache-size", "lots"},
 		{"--search-workers", "0"},
 		{"--pprof"},
+		{"--heap-limit", "-1"},
+		{"--heap-limit", "lots"},
 		{"--search-queue", "-1"},
 	} {
 		var stderr bytes.Buffer
