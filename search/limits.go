@@ -182,8 +182,22 @@ type dictionary interface {
 // countClauses returns the number of leaf clauses bleve runs for q:
 // analysed match queries count one per token, prefixes one per indexed
 // term they match. Counting stops once it passes limit.
+//
+// The same text is matched in several fields with one analyzer (text,
+// heading and title of a language): each text is analysed once.
 func countClauses(q query.Query, dict dictionary, limit int) (int, error) {
 	n := 0
+	type analysed struct{ analyzer, text string }
+	tokens := map[analysed]int{}
+	count := func(analyzer, text string) int {
+		k := analysed{analyzer, text}
+		c, ok := tokens[k]
+		if !ok {
+			c = tokenCount(analyzer, text)
+			tokens[k] = c
+		}
+		return c
+	}
 	var walk func(q query.Query) error
 	walk = func(q query.Query) error {
 		if n > limit {
@@ -210,9 +224,9 @@ func countClauses(q query.Query, dict dictionary, limit int) (int, error) {
 				}
 			}
 		case *query.MatchQuery:
-			n += max(1, tokenCount(q.Analyzer, q.Match))
+			n += max(1, count(q.Analyzer, q.Match))
 		case *query.MatchPhraseQuery:
-			n += max(1, tokenCount(q.Analyzer, q.MatchPhrase))
+			n += max(1, count(q.Analyzer, q.MatchPhrase))
 		case *query.PrefixQuery:
 			if dict == nil {
 				n++

@@ -243,7 +243,7 @@ func BenchmarkCheckClauses(b *testing.B) {
 		b.Run(q, func(b *testing.B) {
 			parsed := Parse(q)
 			for b.Loop() {
-				if err := s.checkClauses(plan{q: parsed}, nil); err != nil {
+				if err := s.checkClauses(textQuery(plan{q: parsed}, false), nil); err != nil {
 					b.Fatal(err)
 				}
 			}

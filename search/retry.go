@@ -21,18 +21,21 @@ func (s *View) retrieve(ctx context.Context, q Query, r Request, after *cursor) 
 	src := v.queryLang(q)
 	spans := keepSource(src, translate(q, s.opts.Lexicon))
 	p := plan{q: q, spans: spans, src: src, variants: v.spellingVariants(q)}
-	if err := s.checkClauses(p, r.Filters); err != nil {
+	// The strict query's tree is built once: counted against the clause
+	// limit, then run.
+	strict := textQuery(p, false)
+	if err := s.checkClauses(strict, r.Filters); err != nil {
 		return nil, err
 	}
 	if after != nil {
 		p.soft = after.Soft
-		res, err := s.run(ctx, p, r, after.Relaxed && len(q.Groups) > 1, after)
+		res, err := s.run(ctx, p, r, after.Relaxed && len(q.Groups) > 1, after, nil)
 		if err != nil {
 			return nil, err
 		}
 		return res, s.attachTwins(ctx, res.Hits)
 	}
-	res, err := s.run(ctx, p, r, false, nil)
+	res, err := s.run(ctx, p, r, false, nil, strict)
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +47,7 @@ func (s *View) retrieve(ctx context.Context, q Query, r Request, after *cursor) 
 	if soft && p.softens() {
 		sp := p
 		sp.soft = true
-		sres, err := s.run(ctx, sp, r, false, nil)
+		sres, err := s.run(ctx, sp, r, false, nil, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -59,7 +62,7 @@ func (s *View) retrieve(ctx context.Context, q Query, r Request, after *cursor) 
 			acronymEntities(fv, q, s.sn.gaz, func(w string) bool { _, df := v.rare(w); return df > 0 })
 			fp := p
 			fp.variants = mergeVariants(p.variants, fv)
-			fres, err := s.run(ctx, fp, r, false, nil)
+			fres, err := s.run(ctx, fp, r, false, nil, nil)
 			if err != nil {
 				return nil, err
 			}
@@ -74,7 +77,7 @@ func (s *View) retrieve(ctx context.Context, q Query, r Request, after *cursor) 
 		if len(q.Groups) >= commonFrom {
 			p.common = v.commonGroups(q)
 		}
-		if res, err = s.run(ctx, p, r, true, nil); err != nil {
+		if res, err = s.run(ctx, p, r, true, nil, nil); err != nil {
 			return nil, err
 		}
 		res.Relaxed = true

@@ -649,15 +649,16 @@ func (s *View) search(ctx context.Context, r Request) (*Result, error) {
 	return res, nil
 }
 
-// checkClauses counts the clauses of the strictest query built for q and
-// filters (text and filters; a relaxed query has the same clauses).
-func (s *View) checkClauses(p plan, filters map[string][]string) error {
+// checkClauses counts the clauses of t, the strictest text query built for
+// a plan (textQuery(p, false)), and of filters (a relaxed query has the
+// same clauses).
+func (s *View) checkClauses(t query.Query, filters map[string][]string) error {
 	f, err := filterQuery(filters, "")
 	if err != nil {
 		return err
 	}
 	b := bleve.NewBooleanQuery()
-	if t := textQuery(p, false); t != nil {
+	if t != nil {
 		b.AddMust(t)
 	}
 	if f != nil {
@@ -689,12 +690,12 @@ func byScore(order bsearch.SortOrder) bool {
 // r.Page. One hit more than the page is fetched to know whether a next
 // page exists. Facets without a selection are counted on the main query;
 // a facet with a selection is counted without its own filter
-// (disjunctive), so that a user can widen the choice.
-var RunCount atomic.Int64
-
-func (s *View) run(ctx context.Context, p plan, r Request, anyGroup bool, after *cursor) (*Result, error) {
-	RunCount.Add(1)
-	text := textQuery(p, anyGroup)
+// (disjunctive), so that a user can widen the choice. text, when not nil,
+// is textQuery(p, anyGroup), already built.
+func (s *View) run(ctx context.Context, p plan, r Request, anyGroup bool, after *cursor, text query.Query) (*Result, error) {
+	if text == nil {
+		text = textQuery(p, anyGroup)
+	}
 	combine := func(except string) (query.Query, error) {
 		return combineQuery(text, r, r.Filters, except)
 	}
