@@ -314,20 +314,21 @@ func (ts *termSet) windows(text string) (out [][2]int, ok bool) {
 	}
 	between := 0 // chunks with a letter or digit since the last stretch
 	for i := 0; i < len(text); {
-		r, size := utf8.DecodeRuneInString(text[i:])
-		if unicode.IsSpace(r) {
+		if r, size := utf8.DecodeRuneInString(text[i:]); unicode.IsSpace(r) {
 			i += size
 			continue
 		}
 		start, cand, word, prevWord := i, false, false, false
+		var size int
 		for i < len(text) {
 			var isWord bool
 			if c := text[i]; c < utf8.RuneSelf {
 				if asciiSpace[c] {
 					break
 				}
-				r, size, isWord = rune(c), 1, asciiWord[c]
+				size, isWord = 1, asciiWord[c]
 			} else {
+				var r rune
 				r, size = utf8.DecodeRuneInString(text[i:])
 				if unicode.IsSpace(r) {
 					break
