@@ -578,10 +578,7 @@ func (root *enode) evaluate(ctx context.Context, snap *scorch.IndexSnapshot, t *
 		}
 		total += set.GetCardinality()
 		if fc != nil {
-			it := set.Iterator()
-			for it.HasNext() {
-				fc.add(base + uint64(it.Next()))
-			}
+			fc.addSet(base, set)
 		}
 		if evalTestHook != nil {
 			evalTestHook() // after the facets are counted: a failure there must reset them

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/collector"
@@ -164,6 +165,35 @@ func (fc *facetCounts) add(n uint64) {
 		col := &fc.fi.columns[i]
 		for _, o := range col.ords[col.offsets[n]:col.offsets[n+1]] {
 			c[o]++
+		}
+	}
+}
+
+// addSet counts the documents of set, numbered from base (a segment's
+// matches): read in batches, a column at a time, so that each column's
+// arrays stay in cache while a batch is counted.
+func (fc *facetCounts) addSet(base uint64, set *roaring.Bitmap) {
+	var buf [256]uint32
+	it := set.ManyIterator()
+	for {
+		n := it.NextMany(buf[:])
+		if n == 0 {
+			return
+		}
+		for i, c := range fc.counts {
+			if c == nil {
+				continue
+			}
+			col := &fc.fi.columns[i]
+			for _, d := range buf[:n] {
+				doc := base + uint64(d)
+				if doc >= fc.fi.docs {
+					continue // no facet value at all
+				}
+				for _, o := range col.ords[col.offsets[doc]:col.offsets[doc+1]] {
+					c[o]++
+				}
+			}
 		}
 	}
 }

@@ -2,7 +2,8 @@ package search
 
 import (
 	"context"
-	"github.com/blevesearch/bleve/v2/search/query"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"sort"
@@ -13,6 +14,7 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/vigie/vigie/entity"
 	"github.com/vigie/vigie/indexer"
@@ -369,6 +371,40 @@ func BenchmarkLawsCompile(b *testing.B) {
 					b.Fatal(err)
 				}
 				i++
+			}
+		})
+	}
+}
+
+// BenchmarkLawsFacets counts the four facets over a random set of 700
+// (a heading search's matches) or 5,000 passages (a broad one) of all of
+// laws-canada: a match at a time (add, bleve's handler path) or a batch
+// and a column at a time (addSet, the evaluator's).
+func BenchmarkLawsFacets(b *testing.B) {
+	gen, _ := lawsFullMixes(b)
+	defer gen.Close()
+	fi, err := newFacetIndex(gen.Index)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, n := range []int{700, 5000} {
+		set := roaring.New()
+		rng := rand.New(rand.NewPCG(1, 2))
+		for set.GetCardinality() < uint64(n) {
+			set.Add(uint32(rng.IntN(int(fi.docs))))
+		}
+		fc := fi.counter(nil)
+		b.Run(fmt.Sprintf("%d/each", n), func(b *testing.B) {
+			for b.Loop() {
+				it := set.Iterator()
+				for it.HasNext() {
+					fc.add(uint64(it.Next()))
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("%d/batch", n), func(b *testing.B) {
+			for b.Loop() {
+				fc.addSet(0, set)
 			}
 		})
 	}
