@@ -181,8 +181,12 @@ func serve(ctx context.Context, ln net.Listener, cfg serveConfig, stdout io.Writ
 	defer restoreGC()
 	if limited {
 		gcCtx, stopGC := context.WithCancel(ctx)
-		defer stopGC()
-		go watchHeapLimit(gcCtx, cfg.heapLimit, time.Second)
+		watched := make(chan struct{})
+		go func() {
+			defer close(watched)
+			watchHeapLimit(gcCtx, cfg.heapLimit, time.Second)
+		}()
+		defer func() { stopGC(); <-watched }() // before restoreGC: no tick after it
 	}
 	h := &api.Handle{}
 	var rl *reloader
