@@ -60,7 +60,7 @@ func (s *View) load(ctx context.Context, ids []string, fields []string) (map[str
 				return nil, fmt.Errorf("load: %w", err)
 			}
 		}
-		if h.Fields != nil {
+		if len(h.Fields) > 0 {
 			byID[id] = h
 		}
 	}
@@ -85,6 +85,9 @@ func visitStored(snap *scorch.IndexSnapshot, dicts []segment.TermDictionary, id 
 			continue
 		}
 		other := false
+		if h.Fields == nil {
+			h.Fields = make(map[string]any, len(want)) // sized once, not grown field by field
+		}
 		err = ss.VisitDocument(p.Number(), func(name string, typ byte, val []byte, pos []uint64) bool {
 			if !want[name] {
 				return true
