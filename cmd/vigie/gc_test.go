@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"math"
 	"runtime"
 	"runtime/debug"
 	"testing"
+	"time"
 )
 
 // TestGCSettings: serve and full builds collect less often unless GOGC or
@@ -70,5 +72,37 @@ func TestHeapLimit(t *testing.T) {
 		if liveHeap() == 0 {
 			t.Error("liveHeap: 0 after a collection")
 		}
+	}
+}
+
+// watchHeapLimit keeps the limit at heapLimit of the live heap, and stops
+// with its context.
+func TestWatchHeapLimit(t *testing.T) {
+	before := debug.SetMemoryLimit(-1)
+	defer debug.SetMemoryLimit(before)
+	debug.SetMemoryLimit(math.MaxInt64)
+	runtime.GC()
+	const floor = 1 // below any live heap: the limit follows it
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); watchHeapLimit(ctx, floor, time.Millisecond) }()
+	deadline := time.Now().Add(5 * time.Second)
+	for debug.SetMemoryLimit(-1) == math.MaxInt64 {
+		if time.Now().After(deadline) {
+			t.Fatal("the limit was never set")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	<-done
+	// Twice the live heap of the watcher's last tick (a collection since
+	// may have moved the live heap a little).
+	if got, live := debug.SetMemoryLimit(-1), liveHeap(); got%2 != 0 || got < int64(live)/2 || got > 4*int64(live) {
+		t.Errorf("limit %d with %d live, want twice the live heap", got, live)
+	}
+	debug.SetMemoryLimit(math.MaxInt64)
+	time.Sleep(20 * time.Millisecond)
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Errorf("limit set to %d after the watcher stopped", got)
 	}
 }
