@@ -88,10 +88,7 @@ func wordStart(buf []byte, word []byte) ([]byte, [keyRunes]int, int) {
 	}
 	for i := 0; i < len(word) && n < keyRunes; {
 		if c := word[i]; c < utf8.RuneSelf { // ASCII: AppendKey lowers case only
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			add(rune(c))
+			add(rune(asciiKey(c)))
 			i++
 			continue
 		}
@@ -107,6 +104,18 @@ func wordStart(buf []byte, word []byte) ([]byte, [keyRunes]int, int) {
 		}
 	}
 	return buf, ends, n
+}
+
+// asciiKey is the key wordStart makes of an ASCII byte: lower case, y
+// read as i.
+func asciiKey(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		c += 'a' - 'A'
+	}
+	if c == 'y' {
+		c = 'i'
+	}
+	return c
 }
 
 // candidate reports whether a word as the tokenizer cut it may analyse
@@ -127,16 +136,8 @@ func (ts *termSet) startsWith(word []byte) bool {
 	if len(word) == 0 {
 		return false
 	}
-	if c := word[0]; c < utf8.RuneSelf {
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c == 'y' {
-			c = 'i'
-		}
-		if !ts.first[c] {
-			return false
-		}
+	if c := word[0]; c < utf8.RuneSelf && !ts.first[asciiKey(c)] {
+		return false
 	}
 	var arr [4 * keyRunes]byte
 	b, ends, n := wordStart(arr[:0], word)
