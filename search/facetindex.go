@@ -153,18 +153,21 @@ func (fi *facetIndex) counter(names []string) *facetCounts {
 	return fc
 }
 
+// count adds document n's values to c, the counts of col.
+func (col *facetColumn) count(c []int32, n uint64) {
+	for _, o := range col.ords[col.offsets[n]:col.offsets[n+1]] {
+		c[o]++
+	}
+}
+
 // add counts document n.
 func (fc *facetCounts) add(n uint64) {
 	if n >= fc.fi.docs {
 		return // no facet value at all
 	}
 	for i, c := range fc.counts {
-		if c == nil {
-			continue
-		}
-		col := &fc.fi.columns[i]
-		for _, o := range col.ords[col.offsets[n]:col.offsets[n+1]] {
-			c[o]++
+		if c != nil {
+			fc.fi.columns[i].count(c, n)
 		}
 	}
 }
@@ -186,12 +189,8 @@ func (fc *facetCounts) addSet(base uint64, set *roaring.Bitmap) {
 			}
 			col := &fc.fi.columns[i]
 			for _, d := range buf[:n] {
-				doc := base + uint64(d)
-				if doc >= fc.fi.docs {
-					continue // no facet value at all
-				}
-				for _, o := range col.ords[col.offsets[doc]:col.offsets[doc+1]] {
-					c[o]++
+				if doc := base + uint64(d); doc < fc.fi.docs { // else no facet value at all
+					col.count(c, doc)
 				}
 			}
 		}
