@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -462,27 +463,11 @@ func WriteMixes(corpus, dir string, names []string) ([]string, error) {
 // from its /debug/pprof/profile and writes it to file.
 func benchProfile(ctx context.Context, metricsBase string, secs int, file string) error {
 	c := &http.Client{Timeout: time.Duration(secs+60) * time.Second}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", metricsBase, secs), nil)
-	if err != nil {
+	var prof bytes.Buffer
+	if err := benchGet(ctx, c, fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", metricsBase, secs), &prof); err != nil {
 		return err
 	}
-	res, err := c.Do(req)
-	if err != nil {
-		return err
-	}
-	defer res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		return fmt.Errorf("HTTP status %d", res.StatusCode)
-	}
-	f, err := os.Create(file)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(f, res.Body); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return os.WriteFile(file, prof.Bytes(), 0o644)
 }
 
 // freeAddr returns a loopback address with a port the kernel found free
@@ -536,9 +521,15 @@ func metricFloat(text, name string) float64 {
 	return 0
 }
 
-// fetch GETs u and reads the whole body; a status other than 200 is an
-// error.
+// benchFetch GETs u and reads the whole body; a status other than 200 is
+// an error.
 func benchFetch(ctx context.Context, c *http.Client, u string) error {
+	return benchGet(ctx, c, u, io.Discard)
+}
+
+// benchGet GETs u and copies the whole body to w; a status other than 200
+// is an error.
+func benchGet(ctx context.Context, c *http.Client, u string, w io.Writer) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return err
@@ -548,7 +539,7 @@ func benchFetch(ctx context.Context, c *http.Client, u string) error {
 		return err
 	}
 	defer res.Body.Close()
-	if _, err := io.Copy(io.Discard, res.Body); err != nil {
+	if _, err := io.Copy(w, res.Body); err != nil {
 		return err
 	}
 	if res.StatusCode != http.StatusOK {
