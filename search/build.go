@@ -30,6 +30,9 @@ type plan struct {
 	// common lists, per language, the groups a relaxed search leaves out
 	// (vocabulary.commonGroups).
 	common map[string]map[int]bool
+	// named holds the bonus queries of the documents whose title the
+	// query is, and their twins (titles.go): nil when it names none.
+	named []query.Query
 }
 
 // variant is a word to match in place of a typed one, with its weight.
@@ -129,13 +132,16 @@ func textQuery(p plan, anyGroup bool) query.Query {
 		}
 		perLang = append(perLang, branch)
 	}
+	var out query.Query
 	switch len(perLang) {
 	case 0:
 		return bleve.NewMatchNoneQuery()
 	case 1:
-		return perLang[0]
+		out = perLang[0]
+	default:
+		out = bleve.NewDisjunctionQuery(perLang...)
 	}
-	return bleve.NewDisjunctionQuery(perLang...)
+	return withBonus(out, p.named...)
 }
 
 // weight is what a match in lg weighs: less in the other language than

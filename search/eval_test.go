@@ -174,6 +174,13 @@ func TestEvaluatorMatchesBleveLaws(t *testing.T) {
 		}
 		reqs = append(reqs, r)
 	}
+	// The Acts' titles, which weigh their Act's passages more (named
+	// documents), as typed and restricted to each language.
+	for _, d := range s.Documents() {
+		reqs = append(reqs, search.Request{Query: d.Title, Size: 10},
+			search.Request{Query: d.Title, Size: 10, Filters: map[string][]string{"lang": {"en"}}},
+			search.Request{Query: d.Title, Size: 10, Filters: map[string][]string{"lang": {"fr"}}})
+	}
 	n := compareEvaluators(t, s, reqs)
 	_, fb := search.EvaluatorRuns()
 	t.Logf("evaluator answered %d searches; bleve fallbacks so far %d", n, fb)

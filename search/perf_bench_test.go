@@ -409,3 +409,19 @@ func BenchmarkLawsFacets(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkLawsTitleIndex measures what a generation's title index
+// (titles.go) adds to reading what a snapshot derives: every title
+// analysed (the documents are paired on the first title named, not
+// here). Needs VIGIE_PERF_DATA, as BenchmarkLawsFull.
+func BenchmarkLawsTitleIndex(b *testing.B) {
+	gen, _ := lawsFullMixes(b)
+	defer gen.Close()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		ti := newTitleIndex(gen)
+		if len(ti.byKey) == 0 {
+			b.Fatal("no titles")
+		}
+	}
+}

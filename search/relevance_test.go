@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -240,5 +241,53 @@ func TestTwinRoutePaging(t *testing.T) {
 		if byCursor[i] != h.ID || byPage[i] != h.ID {
 			t.Errorf("hit %d: %s by cursor, %s by page, want %s", i, byCursor[i], byPage[i], h.ID)
 		}
+	}
+}
+
+// TestTitlesLaws: an Act's title finds that Act first, and restricted to
+// the other language its other version, even where other Acts have
+// sections headed by that title (the consequential amendments "58 Privacy
+// Act", "16 Privacy Act", "20 Canada Corporations Act not applicable") and
+// the Act itself says little but its title (the repealed Canada
+// Corporations Act).
+func TestTitlesLaws(t *testing.T) {
+	if testing.Short() {
+		t.Skip("indexes eight Acts in both languages")
+	}
+	laws := testutil.Corpus(t, "laws-canada")
+	named := []string{"A-1", "P-21", "C-35.3", "S-8.9", "C-1.8", "C-7.75", "C-41.5", "O-3.01"}
+	// Among many Acts, as in the corpus: how rare a title's words are
+	// depends on the others (every 25th Act in both languages).
+	acts := slices.Clone(named)
+	files, err := filepath.Glob(filepath.Join(laws, "en", "*.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < len(files); i += 25 {
+		a := strings.TrimSuffix(filepath.Base(files[i]), ".md")
+		if _, err := os.Stat(filepath.Join(laws, "fr", a+".md")); err == nil && !slices.Contains(acts, a) {
+			acts = append(acts, a)
+		}
+	}
+	s := openIndex(t, map[string]string{"laws": laws}, map[string][]string{"laws": relevance.LawFiles(acts)})
+	var items []relevance.TitleItem
+	for _, it := range relevance.TitleItems(s, 0) {
+		if slices.ContainsFunc(named, func(a string) bool { return strings.HasSuffix(it.Doc, "--"+a) }) {
+			items = append(items, it)
+		}
+	}
+	if len(items) != 2*len(named) {
+		t.Fatalf("%d titles, want %d", len(items), 2*len(named))
+	}
+	r, err := relevance.RunTitles(context.Background(), s, items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	r.WriteTable(&buf)
+	r.WriteMisses(&buf)
+	t.Logf("\n%s", buf.String())
+	if r.SameFirst < 1 || r.CrossFirst < 1 {
+		t.Errorf("an Act's title does not find it first: same language %.3f, other version %.3f", r.SameFirst, r.CrossFirst)
 	}
 }

@@ -21,6 +21,11 @@ func (s *View) retrieve(ctx context.Context, q Query, r Request, after *cursor) 
 	src := v.queryLang(q)
 	spans := keepSource(src, translate(q, s.opts.Lexicon))
 	p := plan{q: q, spans: spans, src: src, variants: v.spellingVariants(q)}
+	named, err := s.namedBonus(ctx, p, s.sn.titles.Load().named(q))
+	if err != nil {
+		return nil, err
+	}
+	p.named = named
 	// The strict query's tree is built once: counted against the clause
 	// limit, then run.
 	strict := textQuery(p, false)

@@ -235,6 +235,9 @@ type Searcher struct {
 type snapshot struct {
 	gen  *indexer.Generation
 	docs map[string]int // doc id → index in gen.Manifest.Documents
+	// titles finds the documents a query names by their title; nil while
+	// it is read in the background, as vocab.
+	titles atomic.Pointer[titleIndex]
 	// vocab is the generation's vocabulary and completions; nil while it
 	// is read in the background (Options.BackgroundVocabulary).
 	vocab atomic.Pointer[vocabulary]
@@ -301,11 +304,12 @@ func New(gen *indexer.Generation, opts Options) *Searcher {
 }
 
 // derive reads what the snapshot derives from its generation: the
-// vocabulary and the facet columns.
+// vocabulary, the facet columns and the titles.
 func (sn *snapshot) derive() {
 	if fi, err := newFacetIndex(sn.gen.Index); err == nil {
 		sn.facets.Store(fi)
 	}
+	sn.titles.Store(newTitleIndex(sn.gen))
 	sn.vocab.Store(newVocabulary(sn.gen, sn.gaz))
 }
 

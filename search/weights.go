@@ -18,6 +18,13 @@ const (
 	// the phrase among other words climb over the judged passages
 	// (docs/relevance.md).
 	boostHeadingPhrase = 1.0
+	// boostTitleNamed weighs the first passage of a document whose title
+	// the query is, word for word (titles.go), over the query's own
+	// matches: "Privacy Act" finds the Privacy Act before the sections of
+	// other Acts headed "Privacy Act". Act titles over all of laws-canada
+	// find their Act first 99.5% of the time from 2 to 100 (96.3% at 1,
+	// 83.0% without); a sample of 80 Acts needs 3 (docs/relevance.md).
+	boostTitleNamed = 6.0
 )
 
 // Expansion weights: what the query did not say in so many words weighs

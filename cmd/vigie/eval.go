@@ -27,13 +27,14 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	laws := fs.String("laws", "", "laws-canada folder: also run the known-item test on a sample of Acts")
 	acts := fs.String("acts", strings.Join(relevance.LawSample, ","), "Acts of the known-item sample (comma-separated)")
 	items := fs.Int("items", 200, "number of known items (law sections)")
+	titleItems := fs.Int("titles", 400, "number of Act titles asked as queries (the titles set)")
 	misses := fs.Bool("misses", false, "list the queries whose first judged passage is not first")
 	noLexicon := fs.Bool("no-lexicon", false, "search without the bilingual lexicon (to measure what it brings)")
 	lexFile := fs.String("lexicon", "", "search with the glossary and this lexicon file (from \"vigie lexicon build\") instead of the embedded lexicon")
 	topical := fs.String("topical", filepath.Join("search", "testdata", "topical.json"), "topical judged set over all of laws-canada")
 	lawsData := fs.String("laws-data", "", "data folder of an index of all of --laws for the topical set: reused when it holds one, built there otherwise (default: a temporary folder)")
 	plainBM25 := fs.Bool("plain", true, "also run the topical set against a plain BM25 index of the same passages")
-	sets := fs.String("sets", "judged,known,topical", "which evaluations to run (comma-separated: judged, known, topical; known and topical need --laws or --laws-data)")
+	sets := fs.String("sets", "judged,known,topical,titles", "which evaluations to run (comma-separated: judged, known, topical, titles; known needs --laws, topical and titles --laws or --laws-data)")
 	modes := fs.String("modes", relevance.ModeRestricted+","+relevance.ModeUnrestricted+","+relevance.ModeOwn, "topical modes: lang (restricted to the answers' language), all (unrestricted, other-language hits skipped), own (restricted to the question's language and judged there: what a cross-lingual question misses in its own language already)")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
@@ -55,16 +56,16 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	run := map[string]bool{}
 	for _, name := range strings.Split(*sets, ",") {
 		switch name = strings.TrimSpace(name); name {
-		case "judged", "known", "topical":
+		case "judged", "known", "topical", "titles":
 			run[name] = true
 		default:
-			fmt.Fprintf(stderr, "vigie eval: --sets: unknown set %q (want judged, known, topical)\n", name)
+			fmt.Fprintf(stderr, "vigie eval: --sets: unknown set %q (want judged, known, topical, titles)\n", name)
 			return errUsage
 		}
 	}
 	setsGiven := false
 	fs.Visit(func(f *flag.Flag) { setsGiven = setsGiven || f.Name == "sets" })
-	if setsGiven && *laws == "" && (run["known"] || run["topical"] && *lawsData == "") {
+	if setsGiven && *laws == "" && (run["known"] || (run["topical"] || run["titles"]) && *lawsData == "") {
 		fmt.Fprintln(stderr, "vigie eval: the known-item test needs --laws, the topical set --laws or --laws-data: skipped")
 	}
 	tmp, err := os.MkdirTemp("", "vigie-eval-")
@@ -77,8 +78,11 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return err
 		}
 	}
-	if run["topical"] && (*laws != "" || *lawsData != "") {
-		to := topicalOptions{file: *topical, laws: *laws, data: *lawsData, tmp: tmp, plain: *plainBM25, misses: *misses}
+	if (run["topical"] || run["titles"]) && (*laws != "" || *lawsData != "") {
+		to := topicalOptions{file: *topical, laws: *laws, data: *lawsData, tmp: tmp, plain: *plainBM25, misses: *misses, topical: run["topical"]}
+		if run["titles"] {
+			to.titles = *titleItems
+		}
 		for _, m := range strings.Split(*modes, ",") {
 			switch m = strings.TrimSpace(m); m {
 			case relevance.ModeRestricted, relevance.ModeUnrestricted, relevance.ModeOwn:

@@ -17,13 +17,15 @@ import (
 
 // topicalOptions configure the topical part of "vigie eval".
 type topicalOptions struct {
-	file   string   // the topical set
-	laws   string   // laws-canada, to build the index when data has none
-	data   string   // data folder of the index of all of laws-canada ("": tmp)
-	tmp    string   // the command's temporary folder
-	plain  bool     // also run the plain BM25 baseline
-	misses bool     // list the questions whose top Act is not first
-	modes  []string // relevance.ModeRestricted, ModeUnrestricted, ModeOwn
+	file    string   // the topical set
+	laws    string   // laws-canada, to build the index when data has none
+	data    string   // data folder of the index of all of laws-canada ("": tmp)
+	tmp     string   // the command's temporary folder
+	plain   bool     // also run the plain BM25 baseline
+	misses  bool     // list the questions whose top Act is not first
+	topical bool     // run the topical set
+	titles  int      // run the Act titles as queries, this many (0: not)
+	modes   []string // relevance.ModeRestricted, ModeUnrestricted, ModeOwn
 }
 
 // evalTopical runs the topical set over an index of all of laws-canada:
@@ -58,6 +60,28 @@ func evalTopical(ctx context.Context, stdout io.Writer, o topicalOptions, opts s
 		return err
 	}
 	defer s.Close()
+	if o.topical {
+		if err := runTopical(ctx, stdout, o, data, s, set); err != nil {
+			return err
+		}
+	}
+	if o.titles > 0 {
+		tr, err := relevance.RunTitles(ctx, s, relevance.TitleItems(s, o.titles))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout)
+		tr.WriteTable(stdout)
+		if o.misses {
+			tr.WriteMisses(stdout)
+		}
+	}
+	return nil
+}
+
+// runTopical runs the topical set over s (the index in data) and prints
+// its table.
+func runTopical(ctx context.Context, stdout io.Writer, o topicalOptions, data string, s *search.Searcher, set *relevance.TopicalSet) error {
 	gen, m := s.Generation()
 	var reps []*relevance.TopicalReport
 	for _, mode := range o.modes {

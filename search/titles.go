@@ -1,0 +1,188 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/vigie/vigie/indexer"
+	"github.com/vigie/vigie/lang"
+)
+
+// A query that is a document's title, word for word once analysed
+// ("Privacy Act", "the privacy act", "loi sur les langues officielles"),
+// names that document: its first passage (an Act's short title) comes
+// first, before the sections of other documents headed by the title (the
+// consequential amendments "58 Privacy Act" of other Acts), in the
+// document's language and, through its twin, in the other. Its other
+// passages keep their ranks. Act titles as queries over all of
+// laws-canada: the Act first 83.0% → 99.5%, its other version (search
+// restricted to the other language) 81.8% → 99.5% (docs/relevance.md).
+
+// minTitleTerms is the fewest analysed words a query must have to name a
+// title: one word is a subject more often than a document.
+const minTitleTerms = 2
+
+// titleIndex maps each language's analysed titles to the documents that
+// bear them, and each document to its other-language version.
+type titleIndex struct {
+	// byKey maps a language and the analysed words of a title (titleKey)
+	// to the ids of the documents of that language bearing it.
+	byKey map[string][]string
+	// langOf maps a document id to its language.
+	langOf map[string]string
+	// twin maps a document id to the id of its other-language version,
+	// read from the passages' twins on the first title named (twins).
+	twin     map[string]string
+	twinOnce sync.Once
+	twins    map[string]string // the generation's passage twins
+	// first maps a document id to its first passage's, once looked up
+	// (firstPassage).
+	first sync.Map
+}
+
+// newTitleIndex reads the titles of gen's documents, and pairs the
+// documents through their passages' twins.
+func newTitleIndex(gen *indexer.Generation) *titleIndex {
+	ti := &titleIndex{byKey: map[string][]string{}, twins: gen.Twins,
+		langOf: make(map[string]string, len(gen.Manifest.Documents))}
+	for _, d := range gen.Manifest.Documents {
+		if !slices.Contains(lang.Languages, d.Lang) {
+			continue
+		}
+		terms := lang.Terms(lang.AnalyzerFor(d.Lang), d.Title)
+		ti.langOf[d.ID] = d.Lang
+		if len(terms) < minTitleTerms {
+			continue
+		}
+		k := titleKey(d.Lang, terms)
+		ti.byKey[k] = append(ti.byKey[k], d.ID)
+	}
+	return ti
+}
+
+// twinOf returns the other-language version of document id, or "". The
+// documents are paired on the first call (10 ms for laws-canada's 138,000
+// passages): only a query that names a title needs them.
+func (ti *titleIndex) twinOf(id string) string {
+	ti.twinOnce.Do(func() {
+		ti.twin = map[string]string{}
+		for from, to := range ti.twins {
+			a, b := passageDoc(from), passageDoc(to)
+			if _, ok := ti.twin[a]; !ok && a != b {
+				ti.twin[a] = b
+			}
+		}
+	})
+	return ti.twin[id]
+}
+
+// titleKey is the key of a title's (or query's) analysed words in lg.
+func titleKey(lg string, terms []string) string {
+	return lg + "\x00" + strings.Join(terms, " ")
+}
+
+// passageDoc returns the document id of a passage id (indexer's
+// "<doc id>~<hash>").
+func passageDoc(id string) string {
+	if i := strings.LastIndexByte(id, '~'); i >= 0 {
+		return id[:i]
+	}
+	return id
+}
+
+// named returns the documents whose title q is, word for word once
+// analysed in the title's language, and their twins; nil when q is not
+// a sequence of words and phrases (OR, prefixes) or names none.
+func (ti *titleIndex) named(q Query) []string {
+	if ti == nil || len(q.Groups) == 0 {
+		return nil
+	}
+	var out []string
+	for _, lg := range lang.Languages {
+		analyzer := lang.AnalyzerFor(lg)
+		var terms []string
+		for _, g := range q.Groups {
+			if len(g) != 1 || g[0].Prefix {
+				return nil
+			}
+			w := g[0].Text
+			if lg != lang.French && !g[0].Phrase {
+				if s := lang.StripElision(w); s != "" {
+					w = s
+				}
+			}
+			terms = append(terms, lang.Terms(analyzer, w)...)
+		}
+		if len(terms) < minTitleTerms {
+			continue
+		}
+		for _, id := range ti.byKey[titleKey(lg, terms)] {
+			out = append(out, id)
+			if t := ti.twinOf(id); t != "" {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}
+
+// bonus returns the bonus queries of the documents p's query names
+// (named): each document's first passage, weighed boostTitleNamed times
+// what a match in the document's language weighs (plan.weight), as a
+// bonus over the query's own matches (withBonus). The first passage is the
+// document's entry (an Act's short title); its other passages keep their
+// own ranks among the other documents' passages.
+func (s *View) namedBonus(ctx context.Context, p plan, docs []string) ([]query.Query, error) {
+	ti := s.sn.titles.Load()
+	if len(docs) == 0 || ti == nil {
+		return nil, nil
+	}
+	out := make([]query.Query, 0, len(docs))
+	for _, id := range docs {
+		lg, ok := ti.langOf[id]
+		if !ok {
+			continue
+		}
+		first, err := ti.firstPassage(ctx, s.sn.gen.Index, id)
+		if err != nil {
+			return nil, err
+		}
+		if first == "" {
+			continue
+		}
+		t := bleve.NewTermQuery(first)
+		t.SetField("_id")
+		t.SetBoost(boostTitleNamed * p.weight(lg))
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// firstPassage returns the id of the first passage of document id, ""
+// when it has none; it is looked up once a generation.
+func (ti *titleIndex) firstPassage(ctx context.Context, idx bleve.Index, id string) (string, error) {
+	if v, ok := ti.first.Load(id); ok {
+		return v.(string), nil
+	}
+	q := bleve.NewTermQuery(id)
+	q.SetField(indexer.FieldDocID)
+	req := bleve.NewSearchRequestOptions(q, 1, 0, false)
+	req.SortBy([]string{indexer.FieldOrdinal})
+	req.Score = "none"
+	res, err := idx.SearchInContext(ctx, req)
+	if err != nil {
+		return "", fmt.Errorf("first passage of %s: %w", id, err)
+	}
+	first := ""
+	if len(res.Hits) > 0 {
+		first = res.Hits[0].ID
+	}
+	ti.first.Store(id, first)
+	return first, nil
+}

@@ -1,0 +1,107 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/vigie/vigie/indexer"
+)
+
+func TestTitleIndexNamed(t *testing.T) {
+	gen := &indexer.Generation{
+		Manifest: &indexer.Manifest{Documents: []indexer.DocInfo{
+			{Document: indexer.Document{ID: "en--P-21", Lang: "en", Title: "Privacy Act"}},
+			{Document: indexer.Document{ID: "fr--P-21", Lang: "fr", Title: "Loi sur la protection des renseignements personnels"}},
+			{Document: indexer.Document{ID: "en--E-14", Lang: "en", Title: "Excise Act"}},
+			{Document: indexer.Document{ID: "en--E-14.1", Lang: "en", Title: "Excise Act, 2001"}},
+			{Document: indexer.Document{ID: "fr--O-3.01", Lang: "fr", Title: "Loi sur les langues officielles"}},
+			{Document: indexer.Document{ID: "en--X", Lang: "en", Title: "Cybersecurity"}},
+		}},
+		Twins: map[string]string{
+			"en--P-21~aa": "fr--P-21~bb", "fr--P-21~bb": "en--P-21~aa",
+			"en--P-21~cc": "fr--P-21~dd",
+		},
+	}
+	ti := newTitleIndex(gen)
+	tests := []struct {
+		query string
+		want  []string
+	}{
+		{"Privacy Act", []string{"en--P-21", "fr--P-21"}},
+		{"the privacy act", []string{"en--P-21", "fr--P-21"}}, // stop word, case
+		{`"Privacy Act"`, []string{"en--P-21", "fr--P-21"}},   // a quoted title
+		{"loi sur la protection des renseignements personnels", []string{"fr--P-21", "en--P-21"}},
+		{"loi sur les langues officielles", []string{"fr--O-3.01"}}, // no twin known
+		{"Loi sur les langues officielles", []string{"fr--O-3.01"}},
+		{"Excise Act", []string{"en--E-14"}}, // not "Excise Act, 2001"
+		{"Excise Act 2001", []string{"en--E-14.1"}},
+		{"Privacy", nil},                // part of a title
+		{"Privacy Act amendments", nil}, // more than the title
+		{"Privacy OR Act", nil},         // not a sequence of words
+		{"Priv* Act", nil},
+		{"Cybersecurity", nil}, // one word names a subject
+		{"", nil},
+	}
+	for _, tt := range tests {
+		got := ti.named(Parse(tt.query))
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("named(%q) = %q, want %q", tt.query, got, tt.want)
+		}
+	}
+	var none *titleIndex
+	if got := none.named(Parse("Privacy Act")); got != nil {
+		t.Errorf("nil index named %v", got)
+	}
+}
+
+// A query that is an Act's title finds that Act before another Act whose
+// section is headed by the title, in the Act's language and, through its
+// twin, in the other.
+func TestSearchNamesTitle(t *testing.T) {
+	files := map[string]string{
+		"en/P-21.md": "# Privacy Act\n\n## 1 Short title\n\nThis Act may be cited as the Privacy Act.\n\n" +
+			"## 2 Purpose\n\nThe purpose of this Act is to extend the laws of Canada that protect the privacy of individuals.\n",
+		"fr/P-21.md": "# Loi sur la protection des renseignements personnels\n\n## 1 Titre abrégé\n\nLoi sur la protection des renseignements personnels.\n\n" +
+			"## 2 Objet\n\nLa présente loi a pour objet de compléter la législation canadienne en matière de protection des renseignements personnels.\n",
+		"en/C-35.md": "# Communications Security Establishment Act\n\n## 1 Short title\n\nThis Act may be cited as the Communications Security Establishment Act.\n\n" +
+			"## 58 Privacy Act\n\nThe schedule to the Privacy Act is amended by adding, under the heading Other Government Institutions, the Communications Security Establishment.\n",
+		"fr/C-35.md": "# Loi sur le Centre de la sécurité des télécommunications\n\n## 1 Titre abrégé\n\nLoi sur le Centre de la sécurité des télécommunications.\n\n" +
+			"## 58 Loi sur la protection des renseignements personnels\n\nL'annexe de la Loi sur la protection des renseignements personnels est modifiée par adjonction du Centre.\n",
+	}
+	// Other Acts, as in a corpus of laws: the Privacy Act is one among many.
+	for i, subject := range []string{"Fisheries", "Aeronautics", "Bank", "Excise", "Copyright", "Patent"} {
+		n := fmt.Sprintf("X-%d", i)
+		files["en/"+n+".md"] = fmt.Sprintf("# %s Act\n\n## 1 Short title\n\nThis Act may be cited as the %s Act.\n\n## 2 Definitions\n\nIn this Act, the Minister means the Minister of %s.\n", subject, subject, subject)
+		files["fr/"+n+".md"] = fmt.Sprintf("# Loi sur %s\n\n## 1 Titre abrégé\n\nLoi sur %s.\n\n## 2 Définitions\n\nDans la présente loi, le ministre est le ministre de %s.\n", subject, subject, subject)
+	}
+	s := openCorpus(t, writeCorpus(t, files))
+	if len(s.live.gen.Twins) == 0 {
+		t.Fatal("no twins aligned: the test needs them")
+	}
+	for _, tt := range []struct {
+		query, lang, want string
+	}{
+		{"Privacy Act", "", "en--P-21"},
+		{"Privacy Act", "fr", "fr--P-21"},
+		{"loi sur la protection des renseignements personnels", "", "fr--P-21"},
+		{"loi sur la protection des renseignements personnels", "en", "en--P-21"},
+	} {
+		r := Request{Query: tt.query, Size: 5}
+		if tt.lang != "" {
+			r.Filters = map[string][]string{"lang": {tt.lang}}
+		}
+		res, err := s.Search(context.Background(), r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) == 0 || res.Hits[0].DocID != tt.want {
+			var got []string
+			for _, h := range res.Hits {
+				got = append(got, fmt.Sprintf("%s › %s %.3f", h.DocID, h.Heading, h.Score))
+			}
+			t.Errorf("%q (lang %q): first hits %q; want %s first", tt.query, tt.lang, got, tt.want)
+		}
+	}
+}
