@@ -183,6 +183,9 @@ func cacheKey(r Request) string {
 	put(r.DateFrom)
 	put(r.DateTo)
 	put(group)
+	if r.deferHits {
+		put("deferred") // never cached today (an inner read), never confused
+	}
 	names := make([]string, 0, len(r.Filters))
 	for name, vals := range r.Filters {
 		if len(vals) > 0 {

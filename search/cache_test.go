@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/vigie/vigie/entity"
 	"github.com/vigie/vigie/indexer"
@@ -35,6 +36,9 @@ func TestCacheKeyCoversRequest(t *testing.T) {
 		t.Run(f.Name, func(t *testing.T) {
 			r := base
 			v := reflect.ValueOf(&r).Elem().Field(i)
+			if !f.IsExported() { // an internal field, set as the package sets it
+				v = reflect.NewAt(f.Type, unsafe.Pointer(v.UnsafeAddr())).Elem()
+			}
 			if s, ok := special[f.Name]; ok {
 				v.Set(reflect.ValueOf(s))
 			} else {

@@ -21,7 +21,16 @@ var Groups = []string{GroupNone, GroupSection, GroupDocument}
 // groupDepth is how many passages a grouped page reads for each result it
 // shows: a page of 10 sections reads the first 40 passages (at most the
 // limits' window), and a section's More counts the passages among those.
-const groupDepth = 4
+// When one section or document holds most of them and the groups do not
+// fill the page, the page reads groupDeeper times as many, up to
+// groupDeepest times groupDepth a result ("firearms licence" by document:
+// the Firearms Act's passages filled the first 40, and the page showed 1
+// Act of the 10 asked for).
+const (
+	groupDepth   = 4
+	groupDeeper  = 4
+	groupDeepest = 16
+)
 
 // groupKey is the key of a hit's group, or "" when not grouping.
 func groupKey(h Hit, group string) string {
@@ -55,15 +64,34 @@ func (s *View) retrieveGrouped(ctx context.Context, q Query, r Request) (*Result
 	want := r.Page * r.Size
 	inner := r
 	inner.Page = 1
-	inner.Size = min(want*groupDepth, s.opts.Limits.MaxWindow)
-	res, err := s.retrieve(ctx, q, inner, nil)
-	if err != nil {
-		return nil, err
+	inner.deferHits = true // only the hits shown are highlighted and twinned
+	var res *Result
+	var groups []Hit
+	for depth := groupDepth; ; depth *= groupDeeper {
+		inner.Size = min(want*depth, s.opts.Limits.MaxWindow)
+		var err error
+		if res, err = s.retrieve(ctx, q, inner, nil); err != nil {
+			return nil, err
+		}
+		groups = collapse(res.Hits, r.Group)
+		if len(groups) >= want || len(res.Hits) < inner.Size || uint64(inner.Size) >= res.Total ||
+			depth >= groupDepth*groupDeepest || inner.Size >= s.opts.Limits.MaxWindow {
+			break
+		}
 	}
-	res.Hits = collapse(res.Hits, r.Group)
+	res.Hits = groups
 	from := min((r.Page-1)*r.Size, len(res.Hits))
 	res.Hits = res.Hits[from:min(from+r.Size, len(res.Hits))]
 	res.Page, res.Size, res.Next = r.Page, r.Size, ""
+	if m := res.pending; m != nil {
+		for i := range res.Hits {
+			m.mark(s, &res.Hits[i])
+		}
+		res.pending = nil
+	}
+	if err := s.attachTwins(ctx, res.Hits); err != nil {
+		return nil, err
+	}
 	return res, nil
 }
 

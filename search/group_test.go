@@ -3,6 +3,8 @@ package search
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -148,6 +150,47 @@ func TestElisionOtherLanguage(t *testing.T) {
 		}
 		if res.Total == 0 || res.Relaxed {
 			t.Errorf("%s in English: %d passages (relaxed %v)", q, res.Total, res.Relaxed)
+		}
+	}
+}
+
+// A document whose passages fill the first passages read still leaves
+// room for the others: a page of five documents shows five, each with its
+// highlights and twin, though one Act holds most of the matches.
+func TestSearchGroupedDeeper(t *testing.T) {
+	var en, fr strings.Builder
+	en.WriteString("# Firearms Act\n\n")
+	fr.WriteString("# Loi sur les armes à feu\n\n")
+	for i := 1; i <= 60; i++ {
+		fmt.Fprintf(&en, "## %d Licence %d\n\nA firearms licence number %d is issued to an individual who holds firearms.\n\n", i, i, i)
+		fmt.Fprintf(&fr, "## %d Permis %d\n\nUn permis d'armes à feu numéro %d est délivré au particulier.\n\n", i, i, i)
+	}
+	files := map[string]string{"en/F-11.6.md": en.String(), "fr/F-11.6.md": fr.String()}
+	for i := 0; i < 6; i++ {
+		files[fmt.Sprintf("en/X-%d.md", i)] = fmt.Sprintf("# Other Act %d\n\n## 1 Application\n\nThis Act mentions a firearms licence once, among many other words about matters %d.\n", i, i)
+	}
+	s := openCorpus(t, writeCorpus(t, files))
+	ctx := context.Background()
+	res, err := s.Search(ctx, Request{Query: "firearms licence", Size: 5, Group: GroupDocument, Filters: map[string][]string{"lang": {"en"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var docs []string
+	for _, h := range res.Hits {
+		docs = append(docs, h.DocID)
+		if !strings.Contains(h.Highlight, "<mark>") {
+			t.Errorf("%s: no highlight in %q", h.ID, h.Highlight)
+		}
+	}
+	if len(res.Hits) != 5 || res.Hits[0].DocID != "en--F-11.6" {
+		t.Fatalf("documents %q; want the Firearms Act and four others", docs)
+	}
+	if res.Hits[0].Twin == nil || res.Hits[0].More < 40 {
+		t.Errorf("first hit: twin %v, more %d; want its twin and at least the 40 passages read at first", res.Hits[0].Twin, res.Hits[0].More)
+	}
+	for _, h := range res.Hits[1:] {
+		if h.Twin != nil || h.More != 0 {
+			t.Errorf("%s: twin %v more %d, want none (one passage, no French version)", h.ID, h.Twin, h.More)
 		}
 	}
 }

@@ -425,3 +425,24 @@ func BenchmarkLawsTitleIndex(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkLawsGrouped measures a grouped page of ten (by section, as the
+// web page asks, and by document) over the headings and broad mixes, the
+// result cache off. Needs VIGIE_PERF_DATA, as BenchmarkLawsFull.
+func BenchmarkLawsGrouped(b *testing.B) {
+	gen, mixes := lawsFullMixes(b)
+	s := New(gen, Options{})
+	defer s.Close()
+	for _, g := range []string{GroupSection, GroupDocument} {
+		for _, mix := range mixes {
+			b.Run(g+"/"+mix.name, func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					v := mix.qs[i%len(mix.qs)].Values()
+					if _, err := s.Search(context.Background(), Request{Query: v.Get("q"), Size: 10, Group: g}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}

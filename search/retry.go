@@ -38,6 +38,9 @@ func (s *View) retrieve(ctx context.Context, q Query, r Request, after *cursor) 
 		if err != nil {
 			return nil, err
 		}
+		if r.deferHits {
+			return res, nil
+		}
 		return res, s.attachTwins(ctx, res.Hits)
 	}
 	res, err := s.run(ctx, p, r, false, nil, strict)
@@ -88,6 +91,9 @@ func (s *View) retrieve(ctx context.Context, q Query, r Request, after *cursor) 
 		res.Relaxed = true
 	}
 	res.Suggestion = suggestion
+	if r.deferHits {
+		return res, nil
+	}
 	if err := s.attachTwins(ctx, res.Hits); err != nil {
 		return nil, err
 	}

@@ -93,6 +93,11 @@ type Request struct {
 	// hit: GroupNone (the default), GroupSection or GroupDocument. A query
 	// without words (a listing in document order) is not grouped.
 	Group string
+
+	// deferHits leaves the hits without highlights and twins, the result
+	// holding what marks them (Result.pending): a grouped page reads many
+	// passages and shows a few (retrieveGrouped).
+	deferHits bool
 }
 
 // Hit is one passage in a result.
@@ -157,6 +162,30 @@ type Result struct {
 	// Next is the cursor of the following page (pass it as Request.After),
 	// empty on the last page. Page is 0 in a result reached by a cursor.
 	Next string `json:"next,omitempty"`
+
+	// pending marks the hits of a result whose highlights were deferred
+	// (Request.deferHits).
+	pending *hitMarker
+}
+
+// hitMarker highlights hits: what a query looks for and the entities it
+// names.
+type hitMarker struct {
+	qm       queryMarks
+	entities map[string]bool
+}
+
+// mark fills a hit's highlights.
+func (m *hitMarker) mark(s *View, hit *Hit) {
+	textMarks := m.qm.marks(hit.Text, hit.Lang)
+	headMarks := m.qm.marks(hit.Heading, hit.Lang)
+	if len(m.entities) > 0 {
+		// Mark the entity's other forms too: "United Nations" for "ONU".
+		textMarks = s.entityMarks(hit.Text, m.entities, textMarks)
+		headMarks = s.entityMarks(hit.Heading, m.entities, headMarks)
+	}
+	hit.Highlight = highlight(hit.Text, textMarks)
+	hit.HeadingHighlight = markHTML(hit.Heading, headMarks, 0, len(hit.Heading))
 }
 
 // Labeler names facet values (entity ids) in a language. *entity.Gazetteer
@@ -808,22 +837,18 @@ func (s *View) finish(ctx context.Context, p plan, text query.Query, r Request, 
 			out.Facets[name] = s.facetValues(name, fc.result(name), r.UI)
 		}
 	}
-	entities := p.entities()
-	var qm queryMarks
+	m := &hitMarker{entities: p.entities()}
 	if len(page) > 0 {
-		qm = collectMarks(text)
+		m.qm = collectMarks(text)
+	}
+	if r.deferHits {
+		out.pending = m
 	}
 	for _, h := range page {
 		hit := toHit(h)
-		textMarks := qm.marks(hit.Text, hit.Lang)
-		headMarks := qm.marks(hit.Heading, hit.Lang)
-		if len(entities) > 0 {
-			// Mark the entity's other forms too: "United Nations" for "ONU".
-			textMarks = s.entityMarks(hit.Text, entities, textMarks)
-			headMarks = s.entityMarks(hit.Heading, entities, headMarks)
+		if !r.deferHits {
+			m.mark(s, &hit)
 		}
-		hit.Highlight = highlight(hit.Text, textMarks)
-		hit.HeadingHighlight = markHTML(hit.Heading, headMarks, 0, len(hit.Heading))
 		out.Hits = append(out.Hits, hit)
 	}
 	for _, name := range separate {
