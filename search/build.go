@@ -95,8 +95,12 @@ func textQuery(p plan, anyGroup bool) query.Query {
 		case need == n-1 && !anyGroup:
 			// All words but one (a long question): one conjunction
 			// leaving out each word in turn, cheap where a minimum of
-			// should clauses over common words is not; a passage with
-			// every word matches them all and scores highest.
+			// should clauses over common words is not, as a filter; the
+			// words score as should clauses, bleve's coordination factor
+			// ranking a passage with every word first. (Scored, the
+			// conjunctions summed a passage with every word n times and
+			// put it n² times above one lacking a word, whatever the
+			// word.)
 			alts := make([]query.Query, n)
 			for i := range clauses {
 				rest := make([]query.Query, 0, n-1)
@@ -104,7 +108,10 @@ func textQuery(p plan, anyGroup bool) query.Query {
 				rest = append(rest, clauses[i+1:]...)
 				alts[i] = bleve.NewConjunctionQuery(rest...)
 			}
-			lq.AddMust(bleve.NewDisjunctionQuery(alts...))
+			addFilter(lq, bleve.NewDisjunctionQuery(alts...))
+			for _, c := range clauses {
+				lq.AddShould(c)
+			}
 		default:
 			// Any (relaxed) or most of the words: bleve's coordination
 			// factor ranks the passages holding more of them first.
@@ -118,7 +125,7 @@ func textQuery(p plan, anyGroup bool) query.Query {
 			// match all and entity tags do not.
 			lf := bleve.NewTermQuery(lg)
 			lf.SetField(indexer.FieldLang)
-			lq.AddFilter(lf)
+			addFilter(lq, lf)
 		}
 		var branch query.Query = lq
 		if !anyGroup && (p.src == "" || p.src == lg) {
@@ -314,6 +321,14 @@ func plainWord(g []Term) (string, bool) {
 func isStopWord(g []Term, lg string) bool {
 	w, ok := plainWord(g)
 	return ok && len(lang.Terms(lang.AnalyzerFor(lg), w)) == 0
+}
+
+// addFilter adds an unscored condition to b, beside the one it may have.
+func addFilter(b *query.BooleanQuery, f query.Query) {
+	if b.Filter != nil {
+		f = bleve.NewConjunctionQuery(b.Filter, f)
+	}
+	b.AddFilter(f)
 }
 
 // withBonus matches what q matches, adding the scores of the bonus

@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -116,5 +117,32 @@ func TestCloseWordsMemo(t *testing.T) {
 	}
 	if len(m.words) != len(words)*len(lang.Languages) {
 		t.Errorf("%d answers remembered, want %d", len(m.words), len(words)*len(lang.Languages))
+	}
+}
+
+// In the soft retry of a long question (most of its words), a passage
+// holding every word by chance does not bury the passages that lack one
+// word and are about the question: it ranks by its words, not n² above.
+func TestSoftRetryRanksByWords(t *testing.T) {
+	files := map[string]string{
+		"en/bank.md":       "# Bank Act\n\n## 60 Shares\n\nThe by-laws may give the holders of shares the right to vote for the election of directors of a federal credit union at general meetings, among other matters of its organisation and capital.\n",
+		"en/elections.md":  "# Canada Elections Act\n\n## 3 Who may vote\n\nEvery elector has the right to vote in federal elections. The right to vote at federal elections is exercised by an elector who votes in person, and no one may vote twice.\n",
+		"en/referendum.md": "# Referendum Act\n\n## 7 Voting\n\nAn elector who has the right to vote at federal elections may vote in a referendum.\n",
+		"en/senate.md":     "# Senate Act\n\n## 2 Elections\n\nNo senator is elected: federal elections give no right to vote for the Senate.\n",
+	}
+	for i := 0; i < 8; i++ {
+		files[fmt.Sprintf("en/x%d.md", i)] = fmt.Sprintf("# Other Act %d\n\n## 1 Application\n\nThis Act applies to the general matters of the federal administration number %d.\n", i, i)
+	}
+	s := openCorpus(t, writeCorpus(t, files))
+	res, err := s.Search(context.Background(), Request{Query: "right to vote in federal general elections", Size: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, h := range res.Hits {
+		got = append(got, fmt.Sprintf("%s %.3f", h.DocID, h.Score))
+	}
+	if len(res.Hits) < 2 || res.Hits[0].DocID != "en--elections" {
+		t.Errorf("hits %q; want the Elections Act's passage (every word but one, about voting) first", got)
 	}
 }
