@@ -291,3 +291,32 @@ func TestTitlesLaws(t *testing.T) {
 		t.Errorf("an Act's title does not find it first: same language %.3f, other version %.3f", r.SameFirst, r.CrossFirst)
 	}
 }
+
+// TestTitlesLawsFull: 400 Act titles over all of laws-canada, the index in
+// $VIGIE_PERF_DATA (CI builds it; skipped without): each Act first, and its
+// other version first when the search is restricted to the other
+// language, but for the corpus's own ties (several French Acts titled
+// "Loi n").
+func TestTitlesLawsFull(t *testing.T) {
+	data := os.Getenv("VIGIE_PERF_DATA")
+	if data == "" {
+		t.Skip("VIGIE_PERF_DATA names no data folder holding an index of laws-canada")
+	}
+	gen, err := indexer.Open(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := search.New(gen, search.Options{Gazetteer: entity.Default(), GazetteerFromGeneration: true, Lexicon: lexicon.Default()})
+	defer s.Close()
+	r, err := relevance.RunTitles(context.Background(), s, relevance.TitleItems(s, 400))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	r.WriteTable(&buf)
+	r.WriteMisses(&buf)
+	t.Logf("\n%s", buf.String())
+	if r.N < 400 || r.SameFirst < 0.99 || r.CrossFirst < 0.99 {
+		t.Errorf("Act titles (%d): the Act first %.3f, its other version %.3f; floors 0.99", r.N, r.SameFirst, r.CrossFirst)
+	}
+}
