@@ -48,6 +48,24 @@ func sameResults(own, ref *search.Result) error {
 	return nil
 }
 
+// atLeastBleve reports whether the evaluator's answer has bleve's total
+// and hits, each scored no lower than bleve scores it.
+func atLeastBleve(own, ref *search.Result) error {
+	if own.Total != ref.Total || len(own.Hits) != len(ref.Hits) {
+		return fmt.Errorf("total %d hits %d, bleve %d %d", own.Total, len(own.Hits), ref.Total, len(ref.Hits))
+	}
+	refScore := map[string]float64{}
+	for _, h := range ref.Hits {
+		refScore[h.ID] = h.Score
+	}
+	for _, h := range own.Hits {
+		if rs, ok := refScore[h.ID]; ok && h.Score < rs-1e-9*math.Max(1, rs) {
+			return fmt.Errorf("%s scores %v, bleve %v", h.ID, h.Score, rs)
+		}
+	}
+	return nil
+}
+
 // compareEvaluators runs each request with the evaluator and with bleve's
 // searchers and fails on any difference; it returns how many searches the
 // evaluator answered.
@@ -174,7 +192,7 @@ func TestEvaluatorMatchesBleveLaws(t *testing.T) {
 		}
 		reqs = append(reqs, r)
 	}
-	// The Acts' titles, which weigh their Act's passages more (named
+	// The Acts' titles, which weigh their Act's first passage more (named
 	// documents), as typed and restricted to each language.
 	for _, d := range s.Documents() {
 		reqs = append(reqs, search.Request{Query: d.Title, Size: 10},
@@ -182,6 +200,29 @@ func TestEvaluatorMatchesBleveLaws(t *testing.T) {
 			search.Request{Query: d.Title, Size: 10, Filters: map[string][]string{"lang": {"fr"}}})
 	}
 	n := compareEvaluators(t, s, reqs)
+	// A section of each cited, both ways: the search is then the title's
+	// words and the number, whose translated phrases bleve's searchers
+	// sometimes leave out of a conjunction (docs/performance.md): the
+	// evaluator must find the same passages and never score one lower.
+	ctx := context.Background()
+	for _, d := range s.Documents() {
+		for _, q := range []string{d.Title + " s. 2", d.Title + ", art. 2", "section 2 of the " + d.Title} {
+			r := search.Request{Query: q, Size: 10}
+			own, err := s.Search(ctx, r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			restore := search.SetOwnEvaluator(false)
+			ref, err := s.Search(ctx, r)
+			restore()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := atLeastBleve(own, ref); err != nil {
+				t.Errorf("%q: %v", q, err)
+			}
+		}
+	}
 	_, fb := search.EvaluatorRuns()
 	t.Logf("evaluator answered %d searches; bleve fallbacks so far %d", n, fb)
 	if n < int64(len(reqs))/2 {

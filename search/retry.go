@@ -17,15 +17,24 @@ import (
 // A request with a cursor (after) continues the strict or relaxed search
 // the cursor was made in; the fuzzy retry and the suggestion are not redone.
 func (s *View) retrieve(ctx context.Context, q Query, r Request, after *cursor) (*Result, error) {
+	ti := s.sn.titles.Load()
+	named, section := ti.named(q), ""
+	// A citation is read from the words as typed: the gazetteer makes one
+	// phrase of a name inside a title ("Foreign Affairs"), which the title
+	// field cannot match; the title's words are searched as plain words.
+	if c := ti.cite(Parse(r.Query)); c != nil {
+		q = c.rewrite(q)
+		named, section = c.docs, c.section
+	}
 	v := s.sn.vocab.Load()
 	src := v.queryLang(q)
 	spans := keepSource(src, translate(q, s.opts.Lexicon))
 	p := plan{q: q, spans: spans, src: src, variants: v.spellingVariants(q)}
-	named, err := s.namedBonus(ctx, p, s.sn.titles.Load().named(q))
+	bonus, err := s.namedBonus(ctx, p, named, section)
 	if err != nil {
 		return nil, err
 	}
-	p.named = named
+	p.named = bonus
 	// The strict query's tree is built once: counted against the clause
 	// limit, then run.
 	strict := textQuery(p, false)

@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -42,8 +43,9 @@ type titleIndex struct {
 	twinOnce sync.Once
 	twins    map[string]string // the generation's passage twins
 	// first maps a document id to its first passage's, once looked up
-	// (firstPassage).
-	first sync.Map
+	// (firstPassage); sections maps a document id and section number to
+	// the section's first passage's, once found (sectionPassage).
+	first, sections sync.Map
 }
 
 // newTitleIndex reads the titles of gen's documents, and pairs the
@@ -100,19 +102,39 @@ func passageDoc(id string) string {
 // analysed in the title's language, and their twins; nil when q is not
 // a sequence of words and phrases (OR, prefixes) or names none.
 func (ti *titleIndex) named(q Query) []string {
-	if ti == nil || len(q.Groups) == 0 {
+	words, ok := queryWords(q)
+	if ti == nil || !ok {
 		return nil
 	}
+	return ti.titled(words)
+}
+
+// queryWords returns the words (and phrases) of q in order, or false when
+// a group is not one word or phrase (OR, a prefix) or q has none.
+func queryWords(q Query) ([]Term, bool) {
+	if len(q.Groups) == 0 {
+		return nil, false
+	}
+	out := make([]Term, 0, len(q.Groups))
+	for _, g := range q.Groups {
+		if len(g) != 1 || g[0].Prefix {
+			return nil, false
+		}
+		out = append(out, g[0])
+	}
+	return out, true
+}
+
+// titled returns the documents whose title is words, analysed in the
+// title's language, and their twins.
+func (ti *titleIndex) titled(words []Term) []string {
 	var out []string
 	for _, lg := range lang.Languages {
 		analyzer := lang.AnalyzerFor(lg)
 		var terms []string
-		for _, g := range q.Groups {
-			if len(g) != 1 || g[0].Prefix {
-				return nil
-			}
-			w := g[0].Text
-			if lg != lang.French && !g[0].Phrase {
+		for _, t := range words {
+			w := t.Text
+			if lg != lang.French && !t.Phrase {
 				if s := lang.StripElision(w); s != "" {
 					w = s
 				}
@@ -132,13 +154,76 @@ func (ti *titleIndex) named(q Query) []string {
 	return out
 }
 
-// bonus returns the bonus queries of the documents p's query names
-// (named): each document's first passage, weighed boostTitleNamed times
+// A citation names a section of a document by its number and the
+// document's title: "Privacy Act s. 8", "Privacy Act, section 8(2)",
+// "section 8 of the Privacy Act", "article 8 de la Loi sur la protection
+// des renseignements personnels", "art. 8 LPRP" (not: no title). The
+// section's first passage (and its twin's) then comes first, and the words
+// "s.", "section", "of the" are left out of the search, which looks for
+// the title's words and the number.
+var (
+	citeFirst = regexp.MustCompile(`(?i)^(?:section|sec\.?|s\.|art\.?|article)\s*([0-9]+(?:\.[0-9]+)*)(?:\s*\([0-9a-z.]+\))*\s*,?\s+(?:(?:of|de|du)\s+)?(?:(?:the|la|le)\s+|l['’]\s*)?(.+)$`)
+	citeLast  = regexp.MustCompile(`(?i)^(.+?)\s*,?\s+(?:section|sec\.?|s\.?|art\.?|article)\s*([0-9]+(?:\.[0-9]+)*)(?:\s*\([0-9a-z.]+\))*$`)
+)
+
+// citation is what a citation query names.
+type citation struct {
+	docs    []string // the documents whose title it gives, and their twins
+	section string   // the section's number
+	title   string   // the title as typed
+}
+
+// cite reads a citation from q (its words, joined), or returns nil when q
+// is none or its title names no document.
+func (ti *titleIndex) cite(q Query) *citation {
+	words, ok := queryWords(q)
+	if ti == nil || !ok || len(q.Excluded) > 0 {
+		return nil
+	}
+	texts := make([]string, len(words))
+	for i, t := range words {
+		if t.Phrase {
+			return nil
+		}
+		texts[i] = t.Text
+	}
+	text := strings.Join(texts, " ")
+	var title, number string
+	if m := citeFirst.FindStringSubmatch(text); m != nil {
+		number, title = m[1], m[2]
+	} else if m := citeLast.FindStringSubmatch(text); m != nil {
+		title, number = m[1], m[2]
+	} else {
+		return nil
+	}
+	title = strings.TrimRight(title, " ,;:")
+	var tw []Term
+	for _, w := range strings.Fields(title) {
+		tw = append(tw, Term{Text: w})
+	}
+	docs := ti.titled(tw)
+	if len(docs) == 0 {
+		return nil
+	}
+	return &citation{docs: docs, section: number, title: title}
+}
+
+// rewrite returns q searching for the cited title's words and the
+// section's number, the citation's other words left out.
+func (c *citation) rewrite(q Query) Query {
+	out := Parse(c.title + " " + c.section)
+	out.Filters, out.Excluded = q.Filters, q.Excluded
+	return out
+}
+
+// namedBonus returns the bonus queries of the documents p's query names
+// (named, or cited: then the section's first passage rather than the
+// document's): each document's first passage, weighed boostTitleNamed times
 // what a match in the document's language weighs (plan.weight), as a
 // bonus over the query's own matches (withBonus). The first passage is the
 // document's entry (an Act's short title); its other passages keep their
 // own ranks among the other documents' passages.
-func (s *View) namedBonus(ctx context.Context, p plan, docs []string) ([]query.Query, error) {
+func (s *View) namedBonus(ctx context.Context, p plan, docs []string, section string) ([]query.Query, error) {
 	ti := s.sn.titles.Load()
 	if len(docs) == 0 || ti == nil {
 		return nil, nil
@@ -149,7 +234,15 @@ func (s *View) namedBonus(ctx context.Context, p plan, docs []string) ([]query.Q
 		if !ok {
 			continue
 		}
-		first, err := ti.firstPassage(ctx, s.sn.gen.Index, id)
+		var first string
+		var err error
+		if section != "" {
+			first, err = ti.sectionPassage(ctx, s.sn.gen.Index, id, lg, section)
+		}
+		if first == "" && err == nil {
+			// No such section (or none asked): the document's entry.
+			first, err = ti.firstPassage(ctx, s.sn.gen.Index, id)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -185,4 +278,36 @@ func (ti *titleIndex) firstPassage(ctx context.Context, idx bleve.Index, id stri
 	}
 	ti.first.Store(id, first)
 	return first, nil
+}
+
+// sectionPassage returns the id of the first passage of document id
+// (in lg) whose heading is the section number, alone or before its
+// marginal note ("8 Disclosure of personal information"), "" when none
+// is. Found ones are kept for the generation.
+func (ti *titleIndex) sectionPassage(ctx context.Context, idx bleve.Index, id, lg, number string) (string, error) {
+	key := id + "\x00" + number
+	if v, ok := ti.sections.Load(key); ok {
+		return v.(string), nil
+	}
+	doc := bleve.NewTermQuery(id)
+	doc.SetField(indexer.FieldDocID)
+	num := bleve.NewMatchPhraseQuery(number)
+	num.SetField(indexer.LangField(indexer.FieldHeading, lg))
+	num.Analyzer = lang.AnalyzerFor(lg)
+	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(doc, num), 100, 0, false)
+	req.SortBy([]string{indexer.FieldOrdinal})
+	req.Score = "none"
+	req.Fields = []string{indexer.FieldHeading}
+	res, err := idx.SearchInContext(ctx, req)
+	if err != nil {
+		return "", fmt.Errorf("section %s of %s: %w", number, id, err)
+	}
+	for _, h := range res.Hits {
+		heading, _ := h.Fields[indexer.FieldHeading].(string)
+		if heading == number || strings.HasPrefix(heading, number+" ") {
+			ti.sections.Store(key, h.ID)
+			return h.ID, nil
+		}
+	}
+	return "", nil
 }

@@ -66,7 +66,11 @@ func evalTopical(ctx context.Context, stdout io.Writer, o topicalOptions, opts s
 		}
 	}
 	if o.titles > 0 {
-		tr, err := relevance.RunTitles(ctx, s, relevance.TitleItems(s, o.titles))
+		items, err := relevance.TitleItems(ctx, s, o.titles)
+		if err != nil {
+			return err
+		}
+		tr, err := relevance.RunTitles(ctx, s, items)
 		if err != nil {
 			return err
 		}

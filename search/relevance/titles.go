@@ -19,12 +19,25 @@ type TitleItem struct {
 	// Ties counts the documents of Doc's language bearing the same title
 	// (Doc included): a search for the title cannot tell them apart.
 	Ties int
+	// Section is the number of a section of Doc (its middle numbered
+	// one), cited with the title ("Privacy Act s. 8", "Loi sur …, art.
+	// 8"); "" when Doc has none.
+	Section string
+}
+
+// Citation is the item's section cited with its title, as a reader of
+// its language writes it.
+func (it TitleItem) Citation() string {
+	if it.Lang == lang.French {
+		return it.Query + ", art. " + it.Section
+	}
+	return it.Query + " s. " + it.Section
 }
 
 // TitleItems samples up to n documents of s's index at an even stride in
 // document order, their titles as queries. The other version of a
 // document is found by its id ("…en--A-1" and "…fr--A-1").
-func TitleItems(s *search.Searcher, n int) []TitleItem {
+func TitleItems(ctx context.Context, s *search.Searcher, n int) ([]TitleItem, error) {
 	docs := s.Documents()
 	ids := map[string]bool{}
 	titles := map[string]int{}
@@ -43,14 +56,29 @@ func TitleItems(s *search.Searcher, n int) []TitleItem {
 		}
 		all = append(all, it)
 	}
-	if n <= 0 || len(all) <= n {
-		return all
+	if n > 0 && len(all) > n {
+		out := make([]TitleItem, 0, n)
+		for i := 0; i < n; i++ {
+			out = append(out, all[i*len(all)/n])
+		}
+		all = out
 	}
-	out := make([]TitleItem, 0, n)
-	for i := 0; i < n; i++ {
-		out = append(out, all[i*len(all)/n])
+	for i := range all {
+		_, ps, err := s.Document(ctx, all[i].Doc)
+		if err != nil {
+			return nil, fmt.Errorf("titles: %w", err)
+		}
+		var numbers []string
+		for _, p := range ps {
+			if m := reSection.FindStringSubmatch(p.Heading); m != nil && (len(numbers) == 0 || numbers[len(numbers)-1] != m[1]) {
+				numbers = append(numbers, m[1])
+			}
+		}
+		if len(numbers) > 0 {
+			all[i].Section = numbers[len(numbers)/2]
+		}
 	}
-	return out
+	return all, nil
 }
 
 // TitleReport holds the navigational figures: MRR@10 and success@1 of the
@@ -63,6 +91,9 @@ type TitleReport struct {
 	CrossMRR, CrossFirst    float64
 	SameCeiling             float64
 	SameMisses, CrossMisses []string // queries whose document is not first
+	CiteN                   int      // items with a section, cited
+	CiteMRR, CiteFirst      float64  // the section among the first ten passages
+	CiteMisses              []string // citations whose section is not first
 }
 
 // RunTitles searches every item's title grouped by document: as is (the
@@ -84,6 +115,21 @@ func RunTitles(ctx context.Context, s *search.Searcher, items []TitleItem) (*Tit
 			r.SameFirst++
 		} else {
 			r.SameMisses = append(r.SameMisses, fmt.Sprintf("%q (%s) rank %d", it.Query, it.Doc, same))
+		}
+		if it.Section != "" {
+			cite, err := sectionRank(ctx, s, it.Citation(), it.Doc, it.Section)
+			if err != nil {
+				return nil, err
+			}
+			r.CiteN++
+			if cite > 0 {
+				r.CiteMRR += 1 / float64(cite)
+			}
+			if cite == 1 {
+				r.CiteFirst++
+			} else {
+				r.CiteMisses = append(r.CiteMisses, fmt.Sprintf("%q rank %d", it.Citation(), cite))
+			}
 		}
 		if it.TwinDoc == "" {
 			continue
@@ -115,7 +161,26 @@ func RunTitles(ctx context.Context, s *search.Searcher, items []TitleItem) (*Tit
 		r.CrossMRR /= float64(r.CrossN)
 		r.CrossFirst /= float64(r.CrossN)
 	}
+	if r.CiteN > 0 {
+		r.CiteMRR /= float64(r.CiteN)
+		r.CiteFirst /= float64(r.CiteN)
+	}
 	return r, nil
+}
+
+// sectionRank returns the 1-based rank, among the first Cutoff passages q
+// finds, of the first passage of doc's section num, or 0.
+func sectionRank(ctx context.Context, s *search.Searcher, q, doc, num string) (int, error) {
+	res, err := s.Search(ctx, search.Request{Query: q, Size: Cutoff})
+	if err != nil {
+		return 0, fmt.Errorf("citation %q: %w", q, err)
+	}
+	for i, h := range res.Hits {
+		if m := reSection.FindStringSubmatch(h.Heading); h.DocID == doc && m != nil && m[1] == num {
+			return i + 1, nil
+		}
+	}
+	return 0, nil
 }
 
 // docRank returns the 1-based rank of doc among the first Cutoff
@@ -144,6 +209,10 @@ func (r *TitleReport) WriteTable(w io.Writer) {
 	fmt.Fprintf(w, "%-24s %4s  %6s  %8s  %7s\n", "answer", "n", "MRR", "first", "ceiling")
 	fmt.Fprintf(w, "%-24s %4d  %6.3f  %8.3f  %7.3f\n", "the Act", r.N, r.SameMRR, r.SameFirst, r.SameCeiling)
 	fmt.Fprintf(w, "%-24s %4d  %6.3f  %8.3f\n", "its other version", r.CrossN, r.CrossMRR, r.CrossFirst)
+	if r.CiteN > 0 {
+		fmt.Fprintf(w, "%-24s %4d  %6.3f  %8.3f\n", "a section, cited", r.CiteN, r.CiteMRR, r.CiteFirst)
+		fmt.Fprintln(w, "cited: \"Title s. N\" (English), \"Titre, art. N\" (French); the section among the first ten passages")
+	}
 }
 
 // WriteMisses lists the titles whose Act (or other version) is not first.
@@ -153,5 +222,8 @@ func (r *TitleReport) WriteMisses(w io.Writer) {
 	}
 	for _, m := range r.CrossMisses {
 		fmt.Fprintln(w, "  across", m)
+	}
+	for _, m := range r.CiteMisses {
+		fmt.Fprintln(w, "  cited ", m)
 	}
 }
