@@ -1,0 +1,70 @@
+package api
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/vigie/vigie/entity"
+	"github.com/vigie/vigie/search"
+)
+
+// A reader who types an Act's title, or cites one of its sections, gets
+// the Act (the section) first, in the language asked for, grouped or not.
+func TestSearchTitlesAndCitations(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"en/P-21.md": "# Privacy Act\n\n## 1 Short title\n\nThis Act may be cited as the Privacy Act.\n\n" +
+			"## 2 Purpose\n\nThe purpose of this Act is to extend the laws of Canada that protect the privacy of individuals.\n",
+		"fr/P-21.md": "# Loi sur la protection des renseignements personnels\n\n## 1 Titre abrégé\n\nLoi sur la protection des renseignements personnels.\n\n" +
+			"## 2 Objet\n\nLa présente loi a pour objet de compléter la législation canadienne en matière de protection des renseignements personnels.\n",
+		"en/C-35.md": "# Communications Security Establishment Act\n\n## 1 Short title\n\nThis Act may be cited as the Communications Security Establishment Act.\n\n" +
+			"## 58 Privacy Act\n\nThe schedule to the Privacy Act is amended by adding, under the heading Other Government Institutions, the Communications Security Establishment.\n",
+	}
+	for i, subject := range []string{"Fisheries", "Aeronautics", "Bank", "Excise", "Copyright", "Patent"} {
+		files[fmt.Sprintf("en/X-%d.md", i)] = fmt.Sprintf("# %s Act\n\n## 1 Short title\n\nThis Act may be cited as the %s Act.\n\n## 2 Definitions\n\nIn this Act, the Minister means the Minister of %s.\n", subject, subject, subject)
+	}
+	for name, text := range files {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	g := entity.Default()
+	ts, _ := serveCorpus(t, dir, g, search.Options{Gazetteer: g}, Options{})
+	tests := []struct {
+		params  url.Values
+		doc     string
+		heading string
+	}{
+		{url.Values{"q": {"Privacy Act"}}, "en--P-21", "1 Short title"},
+		{url.Values{"q": {"privacy act"}, "group": {"document"}}, "en--P-21", "1 Short title"},
+		{url.Values{"q": {"Privacy Act"}, "lang": {"fr"}}, "fr--P-21", "1 Titre abrégé"},
+		{url.Values{"q": {"Privacy Act s. 2"}}, "en--P-21", "2 Purpose"},
+		{url.Values{"q": {"section 2 of the Privacy Act"}, "group": {"section"}}, "en--P-21", "2 Purpose"},
+		{url.Values{"q": {"Privacy Act, s. 2(1)"}, "lang": {"fr"}}, "fr--P-21", "2 Objet"},
+	}
+	for _, tt := range tests {
+		status, _, body := get(t, ts, "/api/v1/search?"+tt.params.Encode())
+		if status != 200 {
+			t.Fatalf("%v: status %d: %s", tt.params, status, body)
+		}
+		var res search.Result
+		if err := json.Unmarshal(body, &res); err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) == 0 || res.Hits[0].DocID != tt.doc || res.Hits[0].Heading != tt.heading {
+			var got []string
+			for _, h := range res.Hits {
+				got = append(got, h.DocID+" › "+h.Heading)
+			}
+			t.Errorf("%v: hits %q; want %s › %s first", tt.params, got, tt.doc, tt.heading)
+		}
+	}
+}
