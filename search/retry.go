@@ -18,13 +18,16 @@ import (
 // the cursor was made in; the fuzzy retry and the suggestion are not redone.
 func (s *View) retrieve(ctx context.Context, q Query, r Request, after *cursor) (*Result, error) {
 	ti := s.sn.titles.Load()
-	named, section := ti.named(q), ""
+	var named []string
+	section := ""
 	// A citation is read from the words as typed: the gazetteer makes one
 	// phrase of a name inside a title ("Foreign Affairs"), which the title
 	// field cannot match; the title's words are searched as plain words.
 	if c := ti.cite(Parse(r.Query)); c != nil {
 		q = c.rewrite(q)
 		named, section = c.docs, c.section
+	} else {
+		named = ti.named(q)
 	}
 	v := s.sn.vocab.Load()
 	src := v.queryLang(q)

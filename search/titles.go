@@ -42,10 +42,9 @@ type titleIndex struct {
 	twin     map[string]string
 	twinOnce sync.Once
 	twins    map[string]string // the generation's passage twins
-	// first maps a document id to its first passage's, once looked up
-	// (firstPassage); sections maps a document id and section number to
-	// the section's first passage's, once found (sectionPassage).
-	first, sections sync.Map
+	// entries maps a document id and a section number ("" for none) to
+	// the passage a reader naming them wants, once found (entryPassage).
+	entries sync.Map
 }
 
 // newTitleIndex reads the titles of gen's documents, and pairs the
@@ -237,11 +236,11 @@ func (s *View) namedBonus(ctx context.Context, p plan, docs []string, section st
 		var first string
 		var err error
 		if section != "" {
-			first, err = ti.sectionPassage(ctx, s.sn.gen.Index, id, lg, section)
+			first, err = ti.entryPassage(ctx, s.sn.gen.Index, id, lg, section)
 		}
 		if first == "" && err == nil {
 			// No such section (or none asked): the document's entry.
-			first, err = ti.firstPassage(ctx, s.sn.gen.Index, id)
+			first, err = ti.entryPassage(ctx, s.sn.gen.Index, id, lg, "")
 		}
 		if err != nil {
 			return nil, err
@@ -257,57 +256,48 @@ func (s *View) namedBonus(ctx context.Context, p plan, docs []string, section st
 	return out, nil
 }
 
-// firstPassage returns the id of the first passage of document id, ""
-// when it has none; it is looked up once a generation.
-func (ti *titleIndex) firstPassage(ctx context.Context, idx bleve.Index, id string) (string, error) {
-	if v, ok := ti.first.Load(id); ok {
-		return v.(string), nil
-	}
-	q := bleve.NewTermQuery(id)
-	q.SetField(indexer.FieldDocID)
-	req := bleve.NewSearchRequestOptions(q, 1, 0, false)
-	req.SortBy([]string{indexer.FieldOrdinal})
-	req.Score = "none"
-	res, err := idx.SearchInContext(ctx, req)
-	if err != nil {
-		return "", fmt.Errorf("first passage of %s: %w", id, err)
-	}
-	first := ""
-	if len(res.Hits) > 0 {
-		first = res.Hits[0].ID
-	}
-	ti.first.Store(id, first)
-	return first, nil
-}
-
-// sectionPassage returns the id of the first passage of document id
-// (in lg) whose heading is the section number, alone or before its
-// marginal note ("8 Disclosure of personal information"), "" when none
-// is. Found ones are kept for the generation.
-func (ti *titleIndex) sectionPassage(ctx context.Context, idx bleve.Index, id, lg, number string) (string, error) {
+// entryPassage returns the id of the passage of document id (in lg) a
+// reader naming it wants: with a section number, the first passage whose
+// heading is the number, alone or before its marginal note ("8
+// Disclosure of personal information"); without, the document's first
+// passage. "" when there is none. Found passages, and documents without
+// any, are kept for the generation (not a missing section: numbers are
+// the reader's).
+func (ti *titleIndex) entryPassage(ctx context.Context, idx bleve.Index, id, lg, number string) (string, error) {
 	key := id + "\x00" + number
-	if v, ok := ti.sections.Load(key); ok {
+	if v, ok := ti.entries.Load(key); ok {
 		return v.(string), nil
 	}
 	doc := bleve.NewTermQuery(id)
 	doc.SetField(indexer.FieldDocID)
-	num := bleve.NewMatchPhraseQuery(number)
-	num.SetField(indexer.LangField(indexer.FieldHeading, lg))
-	num.Analyzer = lang.AnalyzerFor(lg)
-	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(doc, num), 100, 0, false)
+	var q query.Query = doc
+	size := 1
+	if number != "" {
+		num := bleve.NewMatchPhraseQuery(number)
+		num.SetField(indexer.LangField(indexer.FieldHeading, lg))
+		num.Analyzer = lang.AnalyzerFor(lg)
+		q, size = bleve.NewConjunctionQuery(doc, num), 100
+	}
+	req := bleve.NewSearchRequestOptions(q, size, 0, false)
 	req.SortBy([]string{indexer.FieldOrdinal})
 	req.Score = "none"
-	req.Fields = []string{indexer.FieldHeading}
+	if number != "" {
+		req.Fields = []string{indexer.FieldHeading}
+	}
 	res, err := idx.SearchInContext(ctx, req)
 	if err != nil {
-		return "", fmt.Errorf("section %s of %s: %w", number, id, err)
+		return "", fmt.Errorf("entry passage of %s (section %q): %w", id, number, err)
 	}
+	found := ""
 	for _, h := range res.Hits {
 		heading, _ := h.Fields[indexer.FieldHeading].(string)
-		if heading == number || strings.HasPrefix(heading, number+" ") {
-			ti.sections.Store(key, h.ID)
-			return h.ID, nil
+		if number == "" || heading == number || strings.HasPrefix(heading, number+" ") {
+			found = h.ID
+			break
 		}
 	}
-	return "", nil
+	if found != "" || number == "" {
+		ti.entries.Store(key, found)
+	}
+	return found, nil
 }
