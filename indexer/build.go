@@ -68,7 +68,7 @@ var ErrProblems = errors.New("problems found in the corpus (strict mode)")
 // pipelineVersion changes whenever reading, splitting or the index mapping
 // changes what a document becomes, so that incremental builds do not keep
 // passages made by older code.
-const pipelineVersion = "vigie-pipeline-5" // 3: one fold (NFKD) and Unicode lower case for every layer; 4: the numeric date field; 5: the vocabulary in files, not in the index
+const pipelineVersion = "vigie-pipeline-6" // 3: one fold (NFKD) and Unicode lower case for every layer; 4: the numeric date field; 5: the vocabulary in files, not in the index; 6: a title cut mid-word completed from the text
 
 // Progress is how far a build has got.
 type Progress struct {

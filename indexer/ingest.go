@@ -494,6 +494,10 @@ func finish(doc *Document, rel string, given docMeta, givenName string, over *do
 	if !hasBody {
 		return issues, issuef(KindNoText, "no text to index")
 	}
+	if t := completeTitle(doc.Title, doc.Text, doc.Blocks); t != "" {
+		issues = append(issues, issuef(KindMetadata, "title %q cut short; completed from the text as %q", doc.Title, t))
+		doc.Title = t
+	}
 	return issues, nil
 }
 
