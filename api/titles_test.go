@@ -12,7 +12,7 @@ import (
 	"github.com/vigie/vigie/search"
 )
 
-// A reader who types an Act's title, or cites one of its sections, gets
+// A reader who types an Act's title or chapter code, or cites one of its sections, gets
 // the Act (the section) first, in the language asked for, grouped or not.
 func TestSearchTitlesAndCitations(t *testing.T) {
 	dir := t.TempDir()
@@ -49,6 +49,11 @@ func TestSearchTitlesAndCitations(t *testing.T) {
 		{url.Values{"q": {"Privacy Act s. 2"}}, "en--P-21", "2 Purpose"},
 		{url.Values{"q": {"section 2 of the Privacy Act"}, "group": {"section"}}, "en--P-21", "2 Purpose"},
 		{url.Values{"q": {"Privacy Act, s. 2(1)"}, "lang": {"fr"}}, "fr--P-21", "2 Objet"},
+		// By chapter code (the files' names), alone or cited.
+		{url.Values{"q": {"P-21"}}, "en--P-21", "1 Short title"},
+		{url.Values{"q": {"R.S.C. 1985, c. P-21"}, "group": {"document"}}, "en--P-21", "1 Short title"},
+		{url.Values{"q": {"L.R.C. (1985), ch. P-21"}}, "fr--P-21", "1 Titre abrégé"},
+		{url.Values{"q": {"P-21 s. 2"}, "lang": {"fr"}}, "fr--P-21", "2 Objet"},
 	}
 	for _, tt := range tests {
 		status, _, body := get(t, ts, "/api/v1/search?"+tt.params.Encode())

@@ -23,7 +23,11 @@ func (s *View) retrieve(ctx context.Context, q Query, r Request, after *cursor) 
 	// A citation is read from the words as typed: the gazetteer makes one
 	// phrase of a name inside a title ("Foreign Affairs"), which the title
 	// field cannot match; the title's words are searched as plain words.
-	if c := ti.cite(Parse(r.Query)); c != nil {
+	prefer := ""
+	if lgs := r.Filters["lang"]; len(lgs) == 1 {
+		prefer = lgs[0]
+	}
+	if c := ti.cite(Parse(r.Query), prefer); c != nil {
 		q = c.rewrite(q)
 		named, section = c.docs, c.section
 	} else {

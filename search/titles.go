@@ -35,8 +35,11 @@ type titleIndex struct {
 	// byKey maps a language and the analysed words of a title (titleKey)
 	// to the ids of the documents of that language bearing it.
 	byKey map[string][]string
-	// langOf maps a document id to its language.
-	langOf map[string]string
+	// langOf maps a document id to its language, titleOf to its title.
+	langOf, titleOf map[string]string
+	// byCode maps a document code (codeOf, upper case) to the documents
+	// bearing it, in every language.
+	byCode map[string][]string
 	// twin maps a document id to the id of its other-language version,
 	// read from the passages' twins on the first title named (twins).
 	twin     map[string]string
@@ -50,14 +53,18 @@ type titleIndex struct {
 // newTitleIndex reads the titles of gen's documents, and pairs the
 // documents through their passages' twins.
 func newTitleIndex(gen *indexer.Generation) *titleIndex {
-	ti := &titleIndex{byKey: map[string][]string{}, twins: gen.Twins,
-		langOf: make(map[string]string, len(gen.Manifest.Documents))}
+	n := len(gen.Manifest.Documents)
+	ti := &titleIndex{byKey: map[string][]string{}, twins: gen.Twins, byCode: map[string][]string{},
+		langOf: make(map[string]string, n), titleOf: make(map[string]string, n)}
 	for _, d := range gen.Manifest.Documents {
 		if !slices.Contains(lang.Languages, d.Lang) {
 			continue
 		}
 		terms := lang.Terms(lang.AnalyzerFor(d.Lang), d.Title)
-		ti.langOf[d.ID] = d.Lang
+		ti.langOf[d.ID], ti.titleOf[d.ID] = d.Lang, d.Title
+		if c := codeOf(d.ID); c != "" {
+			ti.byCode[c] = append(ti.byCode[c], d.ID)
+		}
 		if len(terms) < minTitleTerms {
 			continue
 		}
@@ -173,8 +180,11 @@ type citation struct {
 }
 
 // cite reads a citation from q (its words, joined), or returns nil when q
-// is none or its title names no document.
-func (ti *titleIndex) cite(q Query) *citation {
+// is none or its title names no document. A document's code, alone or in
+// its formal citation ("P-21", "R.S.C. 1985, c. P-21"), is a citation
+// without a section; a code's document is searched by its title in
+// prefer (a language, or "": the citation's).
+func (ti *titleIndex) cite(q Query, prefer string) *citation {
 	words, ok := queryWords(q)
 	if ti == nil || !ok || len(q.Excluded) > 0 {
 		return nil
@@ -193,18 +203,93 @@ func (ti *titleIndex) cite(q Query) *citation {
 	} else if m := citeLast.FindStringSubmatch(text); m != nil {
 		title, number = m[1], m[2]
 	} else {
-		return nil
+		title = text // perhaps a code
 	}
 	title = strings.TrimRight(title, " ,;:")
-	var tw []Term
-	for _, w := range strings.Fields(title) {
-		tw = append(tw, Term{Text: w})
+	if docs, t := ti.coded(title, prefer); len(docs) > 0 {
+		return &citation{docs: docs, section: number, title: t}
 	}
-	docs := ti.titled(tw)
+	if number == "" {
+		return nil
+	}
+	docs := ti.titled(plainTerms(title))
 	if len(docs) == 0 {
 		return nil
 	}
 	return &citation{docs: docs, section: number, title: title}
+}
+
+// plainTerms returns the words of text as plain terms.
+func plainTerms(text string) []Term {
+	var out []Term
+	for _, w := range strings.Fields(text) {
+		out = append(out, Term{Text: w})
+	}
+	return out
+}
+
+// A document's code names it as its title does. The code is the last
+// segment of its id, when it has the shape of a statute's chapter code
+// (codeShape): laws-canada's en/P-21.md and fr/P-21.md are the Privacy Act
+// and its French version, whose formal citation is "R.S.C. 1985, c.
+// P-21". A query that is a code, alone or in such a citation (after the
+// title or not: "Privacy Act, R.S.C. 1985, c. P-21", "L.R.C. (1985), ch.
+// P-21", "c. P-21"), or a section cited by code ("P-21 s. 8", "art. 8,
+// ch. P-21"), names the documents of that code; the search looks for
+// their title (a code is no word of any passage).
+var (
+	codeShape = regexp.MustCompile(`^[A-Za-z]{1,3}-[0-9]+(?:\.[0-9]+)*$`)
+	codeCite  = regexp.MustCompile(`(?i)^(?:(.+?)\s*,\s*)??` +
+		`(?:(?:r\.?\s*s\.?\s*c\.?|l\.?\s*r\.?\s*c\.?|s\.?\s*r\.?\s*c\.?|s\.?\s*c\.?|l\.?\s*c\.?)\s*,?\s*\(?[0-9]{4}\)?\s*,?\s*)?` +
+		`(?:(?:c|ch|chap)\.\s*|(?:c|ch|chap|chapter|chapitre)\s+)?` +
+		`([a-z]{1,3}-[0-9]+(?:\.[0-9]+)*)\.?$`)
+	// frenchCite tells a citation written the French way.
+	frenchCite = regexp.MustCompile(`(?i)(?:^|[\s,(])(?:l\.?\s*r\.?\s*c\.?|ch\.|chapitre|art\.?|article)(?:$|[\s(0-9])`)
+)
+
+// codeOf returns the code of document id (upper case), or "" when the last
+// segment of its id has no code's shape.
+func codeOf(id string) string {
+	if i := strings.LastIndex(id, "--"); i >= 0 {
+		id = id[i+2:]
+	}
+	if !codeShape.MatchString(id) {
+		return ""
+	}
+	return strings.ToUpper(id)
+}
+
+// coded returns the documents text names by code, with their twins, and
+// the title to search for them: the title of the one in prefer, or in the
+// citation's language, or the first's. A title before the code must be
+// the code's (a citation "Privacy Act, R.S.C. 1985, c. P-21"); otherwise
+// text names nothing.
+func (ti *titleIndex) coded(text, prefer string) ([]string, string) {
+	m := codeCite.FindStringSubmatch(text)
+	if m == nil {
+		return nil, ""
+	}
+	ids := ti.byCode[strings.ToUpper(m[2])]
+	if len(ids) == 0 {
+		return nil, ""
+	}
+	if m[1] != "" && !slices.ContainsFunc(ti.titled(plainTerms(m[1])), func(id string) bool { return slices.Contains(ids, id) }) {
+		return nil, ""
+	}
+	if prefer == "" && frenchCite.MatchString(text) {
+		prefer = lang.French
+	}
+	docs := slices.Clone(ids)
+	title := ti.titleOf[ids[0]]
+	for _, id := range ids {
+		if ti.langOf[id] == prefer {
+			title = ti.titleOf[id]
+		}
+		if t := ti.twinOf(id); t != "" && !slices.Contains(docs, t) {
+			docs = append(docs, t)
+		}
+	}
+	return docs, title
 }
 
 // rewrite returns q searching for the cited title's words and the

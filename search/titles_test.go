@@ -68,19 +68,41 @@ func TestTitleIndexCite(t *testing.T) {
 	}
 	ti := newTitleIndex(gen)
 	tests := []struct {
-		query, section, title, rewritten string
+		query, lang, section, title, rewritten string
 	}{
-		{"Privacy Act s. 8", "8", "Privacy Act", "Privacy Act 8"},
-		{"privacy act s 8", "8", "privacy act", "privacy act 8"},
-		{"Privacy Act, section 8(2)(a)", "8", "Privacy Act", "Privacy Act 8"},
-		{"Privacy Act sec. 12.1", "12.1", "Privacy Act", "Privacy Act 12.1"},
-		{"section 8 of the Privacy Act", "8", "Privacy Act", "Privacy Act 8"},
-		{"s. 8 Privacy Act", "8", "Privacy Act", "Privacy Act 8"},
-		{"article 8 de la Loi sur la protection des renseignements personnels", "8", "Loi sur la protection des renseignements personnels", "Loi sur la protection des renseignements personnels 8"},
-		{"Loi sur la protection des renseignements personnels, art. 8", "8", "Loi sur la protection des renseignements personnels", "Loi sur la protection des renseignements personnels 8"},
-		{"Excise Act, 2001 s. 5", "5", "Excise Act, 2001", "Excise Act, 2001 5"},
+		{query: "Privacy Act s. 8", section: "8", title: "Privacy Act", rewritten: "Privacy Act 8"},
+		{query: "privacy act s 8", section: "8", title: "privacy act", rewritten: "privacy act 8"},
+		{query: "Privacy Act, section 8(2)(a)", section: "8", title: "Privacy Act", rewritten: "Privacy Act 8"},
+		{query: "Privacy Act sec. 12.1", section: "12.1", title: "Privacy Act", rewritten: "Privacy Act 12.1"},
+		{query: "section 8 of the Privacy Act", section: "8", title: "Privacy Act", rewritten: "Privacy Act 8"},
+		{query: "s. 8 Privacy Act", section: "8", title: "Privacy Act", rewritten: "Privacy Act 8"},
+		{query: "article 8 de la Loi sur la protection des renseignements personnels", section: "8", title: "Loi sur la protection des renseignements personnels", rewritten: "Loi sur la protection des renseignements personnels 8"},
+		{query: "Loi sur la protection des renseignements personnels, art. 8", section: "8", title: "Loi sur la protection des renseignements personnels", rewritten: "Loi sur la protection des renseignements personnels 8"},
+		{query: "Excise Act, 2001 s. 5", section: "5", title: "Excise Act, 2001", rewritten: "Excise Act, 2001 5"},
+		// A document's code, alone or in a formal citation, with or without
+		// a section: the search looks for its title, in the language asked
+		// for, or the citation's.
+		{query: "P-21", section: "-", title: "Privacy Act", rewritten: "Privacy Act"},
+		{query: "p-21", section: "-", title: "Privacy Act", rewritten: "Privacy Act"},
+		{query: "P-21", lang: "fr", section: "-", title: "Loi sur la protection des renseignements personnels", rewritten: "Loi sur la protection des renseignements personnels"},
+		{query: "c. P-21", section: "-", title: "Privacy Act", rewritten: "Privacy Act"},
+		{query: "R.S.C. 1985, c. P-21", section: "-", title: "Privacy Act", rewritten: "Privacy Act"},
+		{query: "RSC 1985 c P-21", section: "-", title: "Privacy Act", rewritten: "Privacy Act"},
+		{query: "Privacy Act, R.S.C. 1985, c. P-21", section: "-", title: "Privacy Act", rewritten: "Privacy Act"},
+		{query: "L.R.C. (1985), ch. P-21", section: "-", title: "Loi sur la protection des renseignements personnels", rewritten: "Loi sur la protection des renseignements personnels"},
+		{query: "E-14.1", section: "-", title: "Excise Act, 2001", rewritten: "Excise Act, 2001"},
+		{query: "P-21 s. 8", section: "8", title: "Privacy Act", rewritten: "Privacy Act 8"},
+		{query: "R.S.C. 1985, c. P-21, s. 8", section: "8", title: "Privacy Act", rewritten: "Privacy Act 8"},
+		{query: "art. 8, ch. P-21", section: "8", title: "Loi sur la protection des renseignements personnels", rewritten: "Loi sur la protection des renseignements personnels 8"},
 		// Not citations: no number, no title, a title naming nothing, a
-		// number without a word for "section", a quoted phrase, OR.
+		// number without a word for "section", a quoted phrase, OR; a code
+		// no document bears, words before a code, a title before a code
+		// that is not the code's.
+		{query: "P-22"},
+		{query: "fines under P-21"},
+		{query: "fines, P-21"},
+		{query: "Excise Act, 2001, c. P-21"},
+		{query: "P-21 8"},
 		{query: "Privacy Act section"},
 		{query: "section 8"},
 		{query: "Fisheries Act s. 8"},
@@ -90,7 +112,7 @@ func TestTitleIndexCite(t *testing.T) {
 		{query: "Privacy Act s. 8 -disclosure"},
 	}
 	for _, tt := range tests {
-		c := ti.cite(Parse(tt.query))
+		c := ti.cite(Parse(tt.query), tt.lang)
 		if tt.section == "" {
 			if c != nil {
 				t.Errorf("cite(%q) = section %q of %q, want none", tt.query, c.section, c.title)
@@ -104,6 +126,9 @@ func TestTitleIndexCite(t *testing.T) {
 		var words []string
 		for _, g := range c.rewrite(Parse(tt.query)).Groups {
 			words = append(words, g[0].Text)
+		}
+		if tt.section == "-" {
+			tt.section = "" // the document, no section
 		}
 		if c.section != tt.section || c.title != tt.title || strings.Join(words, " ") != tt.rewritten || len(c.docs) == 0 {
 			t.Errorf("cite(%q) = section %q of %q (%v), searching %q; want %q of %q, searching %q", tt.query, c.section, c.title, c.docs, words, tt.section, tt.title, tt.rewritten)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"regexp"
+	"strings"
 
 	"github.com/vigie/vigie/lang"
 	"github.com/vigie/vigie/search"
@@ -23,6 +25,9 @@ type TitleItem struct {
 	// one), cited with the title ("Privacy Act s. 8", "Loi sur …, art.
 	// 8"); "" when Doc has none.
 	Section string
+	// Code is Doc's chapter code ("P-21" of "…en--P-21"), asked alone in
+	// Doc's language; "" when its id has none.
+	Code string
 }
 
 // Citation is the item's section cited with its title, as a reader of
@@ -50,7 +55,8 @@ func TitleItems(ctx context.Context, s *search.Searcher, n int) ([]TitleItem, er
 		if noteKey(d.Title) == "" {
 			continue
 		}
-		it := TitleItem{Query: d.Title, Lang: d.Lang, Doc: d.ID, Ties: titles[d.Lang+"\x00"+noteKey(d.Title)]}
+		it := TitleItem{Query: d.Title, Lang: d.Lang, Doc: d.ID, Ties: titles[d.Lang+"\x00"+noteKey(d.Title)],
+			Code: docCode(d.ID)}
 		if t := twinDocID(d.ID); ids[t] {
 			it.TwinDoc = t
 		}
@@ -94,6 +100,9 @@ type TitleReport struct {
 	CiteN                   int      // items with a section, cited
 	CiteMRR, CiteFirst      float64  // the section among the first ten passages
 	CiteMisses              []string // citations whose section is not first
+	CodeN                   int      // items with a code, asked in their language
+	CodeMRR, CodeFirst      float64  // the document among the first ten
+	CodeMisses              []string // codes whose document is not first
 }
 
 // RunTitles searches every item's title grouped by document: as is (the
@@ -131,6 +140,21 @@ func RunTitles(ctx context.Context, s *search.Searcher, items []TitleItem) (*Tit
 				r.CiteMisses = append(r.CiteMisses, fmt.Sprintf("%q rank %d", it.Citation(), cite))
 			}
 		}
+		if it.Code != "" {
+			code, err := docRank(ctx, s, it.Code, it.Lang, it.Doc)
+			if err != nil {
+				return nil, err
+			}
+			r.CodeN++
+			if code > 0 {
+				r.CodeMRR += 1 / float64(code)
+			}
+			if code == 1 {
+				r.CodeFirst++
+			} else {
+				r.CodeMisses = append(r.CodeMisses, fmt.Sprintf("%q (%s, lang %s) rank %d", it.Code, it.Doc, it.Lang, code))
+			}
+		}
 		if it.TwinDoc == "" {
 			continue
 		}
@@ -165,7 +189,26 @@ func RunTitles(ctx context.Context, s *search.Searcher, items []TitleItem) (*Tit
 		r.CiteMRR /= float64(r.CiteN)
 		r.CiteFirst /= float64(r.CiteN)
 	}
+	if r.CodeN > 0 {
+		r.CodeMRR /= float64(r.CodeN)
+		r.CodeFirst /= float64(r.CodeN)
+	}
 	return r, nil
+}
+
+// reCode is a chapter code's shape: "P-21", "B-9.8594".
+var reCode = regexp.MustCompile(`^[A-Z]{1,3}-[0-9]+(?:\.[0-9]+)*$`)
+
+// docCode returns the chapter code ending document id ("P-21" of
+// "en--P-21"), or "".
+func docCode(id string) string {
+	if i := strings.LastIndex(id, "--"); i >= 0 {
+		id = id[i+2:]
+	}
+	if !reCode.MatchString(id) {
+		return ""
+	}
+	return id
 }
 
 // sectionRank returns the 1-based rank, among the first Cutoff passages q
@@ -213,6 +256,10 @@ func (r *TitleReport) WriteTable(w io.Writer) {
 		fmt.Fprintf(w, "%-24s %4d  %6.3f  %8.3f\n", "a section, cited", r.CiteN, r.CiteMRR, r.CiteFirst)
 		fmt.Fprintln(w, "cited: \"Title s. N\" (English), \"Titre, art. N\" (French); the section among the first ten passages")
 	}
+	if r.CodeN > 0 {
+		fmt.Fprintf(w, "%-24s %4d  %6.3f  %8.3f\n", "the Act, by its code", r.CodeN, r.CodeMRR, r.CodeFirst)
+		fmt.Fprintln(w, "by its code: the chapter code alone (\"P-21\"), restricted to the Act's language")
+	}
 }
 
 // WriteMisses lists the titles whose Act (or other version) is not first.
@@ -225,5 +272,8 @@ func (r *TitleReport) WriteMisses(w io.Writer) {
 	}
 	for _, m := range r.CiteMisses {
 		fmt.Fprintln(w, "  cited ", m)
+	}
+	for _, m := range r.CodeMisses {
+		fmt.Fprintln(w, "  code  ", m)
 	}
 }
