@@ -265,6 +265,9 @@ func codeOf(id string) string {
 // the code's (a citation "Privacy Act, R.S.C. 1985, c. P-21"); otherwise
 // text names nothing.
 func (ti *titleIndex) coded(text, prefer string) ([]string, string) {
+	if len(ti.byCode) == 0 || !strings.ContainsRune(text, '-') {
+		return nil, "" // the common case, without the regexp
+	}
 	m := codeCite.FindStringSubmatch(text)
 	if m == nil {
 		return nil, ""
