@@ -80,7 +80,20 @@ func (s *View) retrieve(ctx context.Context, q Query, r Request, after *cursor) 
 		}
 	}
 	suggestion := ""
-	if res.Total < fuzzyBelow && v != nil {
+	// Few hits, or none in the query's language and a word no passage's
+	// text holds ("privacy commisioner": the misspelt word found nothing
+	// in English, and its French stem matched "Commission" in nine French
+	// passages): retried with close words, and a suggestion, the close
+	// words kept only when they find passages of the query's language. Not
+	// for a search restricted to the other language (it finds no other),
+	// nor for a word the hits' headings or titles hold (namedIn).
+	few := res.Total < fuzzyBelow
+	foreign := false
+	if !few && v != nil && src != "" && (len(r.Filters["lang"]) == 0 || slices.Contains(r.Filters["lang"], src)) && !hitsIn(res.Hits, src) {
+		unknown := v.unknownWords(q)
+		foreign = len(unknown) > 0 && !namedIn(res.Hits, unknown)
+	}
+	if v != nil && (few || foreign) {
 		memo := newCloseMemo()
 		if fv := v.fuzzyVariants(memo, q); len(fv) > 0 {
 			acronymEntities(fv, q, s.sn.gaz, func(w string) bool { _, df := v.rare(w); return df > 0 })
@@ -90,7 +103,7 @@ func (s *View) retrieve(ctx context.Context, q Query, r Request, after *cursor) 
 			if err != nil {
 				return nil, err
 			}
-			if fres.Total > res.Total {
+			if fres.Total > res.Total && (!foreign || hitsIn(fres.Hits, src)) {
 				res = fres
 				res.Fuzzy = true
 			}
@@ -114,6 +127,30 @@ func (s *View) retrieve(ctx context.Context, q Query, r Request, after *cursor) 
 		return nil, err
 	}
 	return res, nil
+}
+
+// namedIn reports whether the heading or title of one of hits holds one
+// of words (as the vocabulary folds them): a word of headings only
+// ("Conditional" of the marginal note "Conditional decisions") is no
+// misspelling, though no passage's text holds it.
+func namedIn(hits []Hit, words []string) bool {
+	want := map[string]bool{}
+	for _, w := range words {
+		want[lang.Fold(normWord(w))] = true
+	}
+	for _, h := range hits {
+		for _, w := range lang.Words(h.Heading + "\n" + h.Title) {
+			if want[lang.Fold(w)] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hitsIn reports whether one of hits is in language lg.
+func hitsIn(hits []Hit, lg string) bool {
+	return slices.ContainsFunc(hits, func(h Hit) bool { return h.Lang == lg })
 }
 
 // namesHeading reports whether one of hits is in a section or document

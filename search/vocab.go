@@ -263,6 +263,23 @@ func (v *vocabulary) rare(w string) (rare bool, df int) {
 	return df < fuzzyBelow, df
 }
 
+// unknownWords returns the plain words of q, of a length that fuzzy
+// matching corrects, that no passage's text holds in either language.
+func (v *vocabulary) unknownWords(q Query) []string {
+	var out []string
+	for _, w := range fuzzyWords(q) {
+		// One word of letters only: the vocabulary holds words, not
+		// "non-Canadian" or "10,000".
+		if fuzziness(utf8.RuneCountInString(w)) == 0 || strings.ContainsFunc(normWord(w), func(r rune) bool { return !unicode.IsLetter(r) }) {
+			continue
+		}
+		if _, df := v.rare(w); df == 0 {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
 // fuzzyVariants maps, per language, each rare plain word of q to the
 // closest words of the language's vocabulary, for a fuzzy retry.
 func (v *vocabulary) fuzzyVariants(m *closeMemo, q Query) map[string]map[string][]variant {
