@@ -298,10 +298,11 @@ func TestTitlesLaws(t *testing.T) {
 }
 
 // TestTitlesLawsFull: 400 Act titles over all of laws-canada, the index in
-// $VIGIE_PERF_DATA (CI builds it; skipped without): each Act first, and its
-// other version first when the search is restricted to the other
-// language, and by its chapter code ("P-21"), but for the corpus's own ties (several French Acts titled
-// "Loi n").
+// $VIGIE_PERF_DATA (CI builds it; skipped without): each Act first, its
+// other version first when the search is restricted to the other language,
+// a section cited by the title first among the passages, and each Act
+// first by its chapter code ("P-21"), but for the corpus's own ties (two
+// Acts titled "Yukon Act").
 func TestTitlesLawsFull(t *testing.T) {
 	data := os.Getenv("VIGIE_PERF_DATA")
 	if data == "" {
