@@ -117,28 +117,14 @@ func RunTitles(ctx context.Context, s *search.Searcher, items []TitleItem) (*Tit
 		}
 		r.N++
 		r.SameCeiling += tiedRR(it.Ties)
-		if same > 0 {
-			r.SameMRR += 1 / float64(same)
-		}
-		if same == 1 {
-			r.SameFirst++
-		} else {
-			r.SameMisses = append(r.SameMisses, fmt.Sprintf("%q (%s) rank %d", it.Query, it.Doc, same))
-		}
+		tally(same, &r.SameMRR, &r.SameFirst, &r.SameMisses, fmt.Sprintf("%q (%s) rank %d", it.Query, it.Doc, same))
 		if it.Section != "" {
 			cite, err := sectionRank(ctx, s, it.Citation(), it.Doc, it.Section)
 			if err != nil {
 				return nil, err
 			}
 			r.CiteN++
-			if cite > 0 {
-				r.CiteMRR += 1 / float64(cite)
-			}
-			if cite == 1 {
-				r.CiteFirst++
-			} else {
-				r.CiteMisses = append(r.CiteMisses, fmt.Sprintf("%q rank %d", it.Citation(), cite))
-			}
+			tally(cite, &r.CiteMRR, &r.CiteFirst, &r.CiteMisses, fmt.Sprintf("%q rank %d", it.Citation(), cite))
 		}
 		if it.Code != "" {
 			code, err := docRank(ctx, s, it.Code, it.Lang, it.Doc)
@@ -146,14 +132,7 @@ func RunTitles(ctx context.Context, s *search.Searcher, items []TitleItem) (*Tit
 				return nil, err
 			}
 			r.CodeN++
-			if code > 0 {
-				r.CodeMRR += 1 / float64(code)
-			}
-			if code == 1 {
-				r.CodeFirst++
-			} else {
-				r.CodeMisses = append(r.CodeMisses, fmt.Sprintf("%q (%s, lang %s) rank %d", it.Code, it.Doc, it.Lang, code))
-			}
+			tally(code, &r.CodeMRR, &r.CodeFirst, &r.CodeMisses, fmt.Sprintf("%q (%s, lang %s) rank %d", it.Code, it.Doc, it.Lang, code))
 		}
 		if it.TwinDoc == "" {
 			continue
@@ -167,14 +146,7 @@ func RunTitles(ctx context.Context, s *search.Searcher, items []TitleItem) (*Tit
 			return nil, err
 		}
 		r.CrossN++
-		if cross > 0 {
-			r.CrossMRR += 1 / float64(cross)
-		}
-		if cross == 1 {
-			r.CrossFirst++
-		} else {
-			r.CrossMisses = append(r.CrossMisses, fmt.Sprintf("%q → %s rank %d", it.Query, it.TwinDoc, cross))
-		}
+		tally(cross, &r.CrossMRR, &r.CrossFirst, &r.CrossMisses, fmt.Sprintf("%q → %s rank %d", it.Query, it.TwinDoc, cross))
 	}
 	if r.N > 0 {
 		r.SameMRR /= float64(r.N)
@@ -194,6 +166,19 @@ func RunTitles(ctx context.Context, s *search.Searcher, items []TitleItem) (*Tit
 		r.CodeFirst /= float64(r.CodeN)
 	}
 	return r, nil
+}
+
+// tally adds a rank (1-based; 0: not found) to a figure's sums: its
+// reciprocal to mrr, one to first when it is 1, miss to misses otherwise.
+func tally(rank int, mrr, first *float64, misses *[]string, miss string) {
+	if rank > 0 {
+		*mrr += 1 / float64(rank)
+	}
+	if rank == 1 {
+		*first++
+	} else {
+		*misses = append(*misses, miss)
+	}
 }
 
 // reCode is a chapter code's shape: "P-21", "B-9.8594".
