@@ -12,7 +12,7 @@ import (
 	"github.com/vigie/vigie/search"
 )
 
-// A reader who types an Act's title or chapter code, or cites one of its sections, gets
+// A reader who types an Act's title, chapter code or acronym, or cites one of its sections, gets
 // the Act (the section) first, in the language asked for, grouped or not.
 func TestSearchTitlesAndCitations(t *testing.T) {
 	dir := t.TempDir()
@@ -54,6 +54,9 @@ func TestSearchTitlesAndCitations(t *testing.T) {
 		{url.Values{"q": {"R.S.C. 1985, c. P-21"}, "group": {"document"}}, "en--P-21", "1 Short title"},
 		{url.Values{"q": {"L.R.C. (1985), ch. P-21"}}, "fr--P-21", "1 Titre abrégé"},
 		{url.Values{"q": {"P-21 s. 2"}, "lang": {"fr"}}, "fr--P-21", "2 Objet"},
+		// By a title's acronym (no passage holds the word).
+		{url.Values{"q": {"CSEA"}}, "en--C-35", "1 Short title"},
+		{url.Values{"q": {"lprp"}, "group": {"document"}}, "fr--P-21", "1 Titre abrégé"},
 	}
 	for _, tt := range tests {
 		status, _, body := get(t, ts, "/api/v1/search?"+tt.params.Encode())

@@ -302,7 +302,8 @@ func TestTitlesLaws(t *testing.T) {
 // other version first when the search is restricted to the other language,
 // a section cited by the title first among the passages, and each Act
 // first by its chapter code ("P-21"), but for the corpus's own ties (two
-// Acts titled "Yukon Act").
+// Acts titled "Yukon Act"); and every acronym in common use of
+// testdata/acronyms.tsv ("PIPEDA") finds its Act first.
 func TestTitlesLawsFull(t *testing.T) {
 	data := os.Getenv("VIGIE_PERF_DATA")
 	if data == "" {
@@ -322,10 +323,20 @@ func TestTitlesLawsFull(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	acr, err := relevance.ReadAcronyms(filepath.Join("testdata", "acronyms.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.AddAcronyms(context.Background(), s, acr); err != nil {
+		t.Fatal(err)
+	}
 	var buf bytes.Buffer
 	r.WriteTable(&buf)
 	r.WriteMisses(&buf)
 	t.Logf("\n%s", buf.String())
+	if r.AcronymN < 20 || r.AcronymFirst < 1 {
+		t.Errorf("acronyms in common use (%d): the Act first %.3f, want every one", r.AcronymN, r.AcronymFirst)
+	}
 	if r.N < 400 || r.SameFirst < 0.99 || r.CrossFirst < 0.99 || r.CiteFirst < 0.98 || r.CodeN != r.N || r.CodeFirst < 0.99 {
 		t.Errorf("Act titles (%d): the Act first %.3f, its other version %.3f (floors 0.99), a section cited %.3f (floor 0.98), by its code %.3f (%d codes; floor 0.99)", r.N, r.SameFirst, r.CrossFirst, r.CiteFirst, r.CodeFirst, r.CodeN)
 	}

@@ -27,13 +27,26 @@ func (s *View) retrieve(ctx context.Context, q Query, r Request, after *cursor) 
 	if lgs := r.Filters["lang"]; len(lgs) == 1 {
 		prefer = lgs[0]
 	}
-	if c := ti.cite(Parse(r.Query), prefer); c != nil {
+	v := s.sn.vocab.Load()
+	// A word that no passage holds and that names no actor or forum may
+	// be a title's acronym.
+	unknown := func(w string) bool {
+		if v == nil {
+			return false
+		}
+		if _, df := v.rare(w); df > 0 {
+			return false
+		}
+		return !slices.ContainsFunc(q.Groups, func(g []Term) bool {
+			return slices.ContainsFunc(g, func(t Term) bool { return t.Entity != "" })
+		})
+	}
+	if c := ti.cite(Parse(r.Query), prefer, unknown); c != nil {
 		q = c.rewrite(q)
 		named, section = c.docs, c.section
 	} else {
 		named = ti.named(q)
 	}
-	v := s.sn.vocab.Load()
 	src := v.queryLang(q)
 	spans := keepSource(src, translate(q, s.opts.Lexicon))
 	p := plan{q: q, spans: spans, src: src, variants: v.spellingVariants(q)}

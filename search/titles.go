@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -40,6 +42,10 @@ type titleIndex struct {
 	// byCode maps a document code (codeOf, upper case) to the documents
 	// bearing it, in every language.
 	byCode map[string][]string
+	// byAcronym maps an acronym of titles (acronymsOf) to the one document
+	// of a language bearing it (an acronym two documents of one language
+	// share is left out).
+	byAcronym map[string][]string
 	// twin maps a document id to the id of its other-language version,
 	// read from the passages' twins on the first title named (twins).
 	twin     map[string]string
@@ -54,7 +60,7 @@ type titleIndex struct {
 // documents through their passages' twins.
 func newTitleIndex(gen *indexer.Generation) *titleIndex {
 	n := len(gen.Manifest.Documents)
-	ti := &titleIndex{byKey: map[string][]string{}, twins: gen.Twins, byCode: map[string][]string{},
+	ti := &titleIndex{byKey: map[string][]string{}, twins: gen.Twins, byCode: map[string][]string{}, byAcronym: map[string][]string{},
 		langOf: make(map[string]string, n), titleOf: make(map[string]string, n)}
 	for _, d := range gen.Manifest.Documents {
 		if !slices.Contains(lang.Languages, d.Lang) {
@@ -65,11 +71,24 @@ func newTitleIndex(gen *indexer.Generation) *titleIndex {
 		if c := codeOf(d.ID); c != "" {
 			ti.byCode[c] = append(ti.byCode[c], d.ID)
 		}
+		for _, a := range acronymsOf(d.Title, d.Lang) {
+			ti.byAcronym[a] = append(ti.byAcronym[a], d.ID)
+		}
 		if len(terms) < minTitleTerms {
 			continue
 		}
 		k := titleKey(d.Lang, terms)
 		ti.byKey[k] = append(ti.byKey[k], d.ID)
+	}
+	for a, ids := range ti.byAcronym {
+		seen := map[string]bool{}
+		for _, id := range ids {
+			if seen[ti.langOf[id]] {
+				delete(ti.byAcronym, a)
+				break
+			}
+			seen[ti.langOf[id]] = true
+		}
 	}
 	return ti
 }
@@ -181,10 +200,11 @@ type citation struct {
 
 // cite reads a citation from q (its words, joined), or returns nil when q
 // is none or its title names no document. A document's code, alone or in
-// its formal citation ("P-21", "R.S.C. 1985, c. P-21"), is a citation
-// without a section; a code's document is searched by its title in
+// its formal citation ("P-21", "R.S.C. 1985, c. P-21"), or its title's
+// acronym ("PIPEDA", when unknown reports it is in no passage) is a
+// citation without a section; such a document is searched by its title in
 // prefer (a language, or "": the citation's).
-func (ti *titleIndex) cite(q Query, prefer string) *citation {
+func (ti *titleIndex) cite(q Query, prefer string, unknown func(word string) bool) *citation {
 	words, ok := queryWords(q)
 	if ti == nil || !ok || len(q.Excluded) > 0 {
 		return nil
@@ -207,6 +227,9 @@ func (ti *titleIndex) cite(q Query, prefer string) *citation {
 	}
 	title = strings.TrimRight(title, " ,;:")
 	if docs, t := ti.coded(title, prefer); len(docs) > 0 {
+		return &citation{docs: docs, section: number, title: t}
+	}
+	if docs, t := ti.acronym(title, prefer, unknown); len(docs) > 0 {
 		return &citation{docs: docs, section: number, title: t}
 	}
 	if number == "" {
@@ -282,6 +305,12 @@ func (ti *titleIndex) coded(text, prefer string) ([]string, string) {
 	if prefer == "" && frenchCite.MatchString(text) {
 		prefer = lang.French
 	}
+	return ti.withTwins(ids, prefer)
+}
+
+// withTwins returns ids and their twins, and the title to search for them:
+// the title of the one in language prefer, or of the first.
+func (ti *titleIndex) withTwins(ids []string, prefer string) ([]string, string) {
 	docs := slices.Clone(ids)
 	title := ti.titleOf[ids[0]]
 	for _, id := range ids {
@@ -290,9 +319,72 @@ func (ti *titleIndex) coded(text, prefer string) ([]string, string) {
 		}
 		if t := ti.twinOf(id); t != "" && !slices.Contains(docs, t) {
 			docs = append(docs, t)
+			if ti.langOf[t] == prefer {
+				title = ti.titleOf[t]
+			}
 		}
 	}
 	return docs, title
+}
+
+// A title's acronym names its document as its code does: "PIPEDA" the
+// Personal Information Protection and Electronic Documents Act, "LPRPDE"
+// its French version, "IRPA" and "LIPR" the Immigration and Refugee
+// Protection Act. The acronyms of a title (acronymsOf) are the initials of
+// its words but the stop words of its language, and of all its words
+// ("ATIA": Access to Information Act), of three letters or more. An acronym
+// two documents of one language share names none; a word some passage
+// holds ("GST") is a word, not an acronym, and neither is a name of the
+// gazetteer: the caller's unknown says so.
+
+// minAcronym is the fewest letters of an acronym.
+const minAcronym = 3
+
+// acronymsOf returns the acronyms of a title in lg, upper case, accents
+// folded.
+func acronymsOf(title, lg string) []string {
+	analyzer := lang.AnalyzerFor(lg)
+	var content, all strings.Builder
+	for _, w := range strings.FieldsFunc(title, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' && r != '’' }) {
+		if s := lang.StripElision(w); s != "" {
+			w = s
+		}
+		w = strings.Trim(w, "'’")
+		r, _ := utf8.DecodeRuneInString(w)
+		if !unicode.IsLetter(r) {
+			continue
+		}
+		initial := strings.ToUpper(lang.Fold(string(r)))
+		all.WriteString(initial)
+		if len(lang.Terms(analyzer, w)) > 0 {
+			content.WriteString(initial)
+		}
+	}
+	var out []string
+	for _, a := range []string{content.String(), all.String()} {
+		if utf8.RuneCountInString(a) >= minAcronym && !slices.Contains(out, a) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// acronym returns the documents text names by acronym, with their twins,
+// and the title to search for them (withTwins; prefer "" is the acronym's
+// language). text must be one word of letters that unknown reports in no
+// passage.
+func (ti *titleIndex) acronym(text, prefer string, unknown func(string) bool) ([]string, string) {
+	if len(ti.byAcronym) == 0 || utf8.RuneCountInString(text) < minAcronym || strings.ContainsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) }) {
+		return nil, ""
+	}
+	ids := ti.byAcronym[strings.ToUpper(lang.Fold(text))]
+	if len(ids) == 0 || unknown == nil || !unknown(text) {
+		return nil, ""
+	}
+	if prefer == "" {
+		prefer = ti.langOf[ids[0]]
+	}
+	return ti.withTwins(ids, prefer)
 }
 
 // rewrite returns q searching for the cited title's words and the

@@ -63,10 +63,18 @@ func TestTitleIndexCite(t *testing.T) {
 			{Document: indexer.Document{ID: "en--P-21", Lang: "en", Title: "Privacy Act"}},
 			{Document: indexer.Document{ID: "fr--P-21", Lang: "fr", Title: "Loi sur la protection des renseignements personnels"}},
 			{Document: indexer.Document{ID: "en--E-14.1", Lang: "en", Title: "Excise Act, 2001"}},
+			{Document: indexer.Document{ID: "en--P-8.6", Lang: "en", Title: "Personal Information Protection and Electronic Documents Act"}},
+			{Document: indexer.Document{ID: "fr--P-8.6", Lang: "fr", Title: "Loi sur la protection des renseignements personnels et les documents électroniques"}},
+			{Document: indexer.Document{ID: "en--G-1", Lang: "en", Title: "Goods and Services Tax Act"}},
+			{Document: indexer.Document{ID: "en--C-1", Lang: "en", Title: "Canada Pension Act"}},
+			{Document: indexer.Document{ID: "en--C-2", Lang: "en", Title: "Canadian Payments Act"}},
 		}},
-		Twins: map[string]string{"en--P-21~aa": "fr--P-21~bb", "fr--P-21~bb": "en--P-21~aa"},
+		Twins: map[string]string{"en--P-21~aa": "fr--P-21~bb", "fr--P-21~bb": "en--P-21~aa",
+			"en--P-8.6~aa": "fr--P-8.6~bb", "fr--P-8.6~bb": "en--P-8.6~aa"},
 	}
 	ti := newTitleIndex(gen)
+	// Words of the passages ("gst" is one), as the vocabulary knows them.
+	unknown := func(w string) bool { return !strings.EqualFold(w, "gst") }
 	tests := []struct {
 		query, lang, section, title, rewritten string
 	}{
@@ -94,6 +102,20 @@ func TestTitleIndexCite(t *testing.T) {
 		{query: "P-21 s. 8", section: "8", title: "Privacy Act", rewritten: "Privacy Act 8"},
 		{query: "R.S.C. 1985, c. P-21, s. 8", section: "8", title: "Privacy Act", rewritten: "Privacy Act 8"},
 		{query: "art. 8, ch. P-21", section: "8", title: "Loi sur la protection des renseignements personnels", rewritten: "Loi sur la protection des renseignements personnels 8"},
+		// A title's acronym, in any case, its accents folded ("LPRPDÉ"),
+		// alone or cited: the search looks for the title in the acronym's
+		// language, or the one asked for.
+		{query: "PIPEDA", section: "-", title: "Personal Information Protection and Electronic Documents Act", rewritten: "Personal Information Protection and Electronic Documents Act"},
+		{query: "pipeda", section: "-", title: "Personal Information Protection and Electronic Documents Act", rewritten: "Personal Information Protection and Electronic Documents Act"},
+		{query: "LPRPDE", section: "-", title: "Loi sur la protection des renseignements personnels et les documents électroniques", rewritten: "Loi sur la protection des renseignements personnels et les documents électroniques"},
+		{query: "PIPEDA", lang: "fr", section: "-", title: "Loi sur la protection des renseignements personnels et les documents électroniques", rewritten: "Loi sur la protection des renseignements personnels et les documents électroniques"},
+		{query: "PIPEDA s. 7", section: "7", title: "Personal Information Protection and Electronic Documents Act", rewritten: "Personal Information Protection and Electronic Documents Act 7"},
+		{query: "LPRP", section: "-", title: "Loi sur la protection des renseignements personnels", rewritten: "Loi sur la protection des renseignements personnels"},
+		// Not acronyms: a word of the passages, an acronym two titles share
+		// (Canada Pension Act, Canadian Payments Act), two letters.
+		{query: "GST"},
+		{query: "CPA"},
+		{query: "PA"},
 		// Not citations: no number, no title, a title naming nothing, a
 		// number without a word for "section", a quoted phrase, OR; a code
 		// no document bears, words before a code, a title before a code
@@ -112,7 +134,7 @@ func TestTitleIndexCite(t *testing.T) {
 		{query: "Privacy Act s. 8 -disclosure"},
 	}
 	for _, tt := range tests {
-		c := ti.cite(Parse(tt.query), tt.lang)
+		c := ti.cite(Parse(tt.query), tt.lang, unknown)
 		if tt.section == "" {
 			if c != nil {
 				t.Errorf("cite(%q) = section %q of %q, want none", tt.query, c.section, c.title)
@@ -132,6 +154,28 @@ func TestTitleIndexCite(t *testing.T) {
 		}
 		if c.section != tt.section || c.title != tt.title || strings.Join(words, " ") != tt.rewritten || len(c.docs) == 0 {
 			t.Errorf("cite(%q) = section %q of %q (%v), searching %q; want %q of %q, searching %q", tt.query, c.section, c.title, c.docs, words, tt.section, tt.title, tt.rewritten)
+		}
+	}
+}
+
+func TestAcronymsOf(t *testing.T) {
+	for _, tt := range []struct {
+		title, lang string
+		want        []string
+	}{
+		{"Personal Information Protection and Electronic Documents Act", "en", []string{"PIPEDA", "PIPAEDA"}},
+		{"Access to Information Act", "en", []string{"AIA", "ATIA"}},
+		{"Immigration and Refugee Protection Act", "en", []string{"IRPA", "IARPA"}},
+		{"Canadian Environmental Protection Act, 1999", "en", []string{"CEPA"}},
+		{"Loi sur la protection des renseignements personnels et les documents électroniques", "fr", []string{"LPRPDE", "LSLPDRPELDE"}},
+		{"Loi canadienne sur la protection de l’environnement (1999)", "fr", []string{"LCPE", "LCSLPDE"}},
+		{"Loi sur l’accès à l’information", "fr", []string{"LAI", "LSAAI"}},
+		{"Non-smokers’ Health Act", "en", []string{"NSHA"}},
+		{"Privacy Act", "en", nil}, // two letters
+		{"", "en", nil},
+	} {
+		if got := acronymsOf(tt.title, tt.lang); !slices.Equal(got, tt.want) {
+			t.Errorf("acronymsOf(%q) = %q, want %q", tt.title, got, tt.want)
 		}
 	}
 }

@@ -28,6 +28,7 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	acts := fs.String("acts", strings.Join(relevance.LawSample, ","), "Acts of the known-item sample (comma-separated)")
 	items := fs.Int("items", 200, "number of known items (law sections)")
 	titleItems := fs.Int("titles", 400, "number of Act titles asked as queries (the titles set)")
+	acronyms := fs.String("acronyms", filepath.Join("search", "testdata", "acronyms.tsv"), "acronyms in common use asked with the titles set (\"\": none)")
 	misses := fs.Bool("misses", false, "list the queries whose first judged passage is not first")
 	noLexicon := fs.Bool("no-lexicon", false, "search without the bilingual lexicon (to measure what it brings)")
 	lexFile := fs.String("lexicon", "", "search with the glossary and this lexicon file (from \"vigie lexicon build\") instead of the embedded lexicon")
@@ -81,7 +82,7 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if (run["topical"] || run["titles"]) && (*laws != "" || *lawsData != "") {
 		to := topicalOptions{file: *topical, laws: *laws, data: *lawsData, tmp: tmp, plain: *plainBM25, misses: *misses, topical: run["topical"]}
 		if run["titles"] {
-			to.titles = *titleItems
+			to.titles, to.acronyms = *titleItems, *acronyms
 		}
 		for _, m := range strings.Split(*modes, ",") {
 			switch m = strings.TrimSpace(m); m {

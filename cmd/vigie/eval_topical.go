@@ -17,15 +17,18 @@ import (
 
 // topicalOptions configure the topical part of "vigie eval".
 type topicalOptions struct {
-	file    string   // the topical set
-	laws    string   // laws-canada, to build the index when data has none
-	data    string   // data folder of the index of all of laws-canada ("": tmp)
-	tmp     string   // the command's temporary folder
-	plain   bool     // also run the plain BM25 baseline
-	misses  bool     // list the questions whose top Act is not first
-	topical bool     // run the topical set
-	titles  int      // run the Act titles as queries, this many (0: not)
-	modes   []string // relevance.ModeRestricted, ModeUnrestricted, ModeOwn
+	file    string // the topical set
+	laws    string // laws-canada, to build the index when data has none
+	data    string // data folder of the index of all of laws-canada ("": tmp)
+	tmp     string // the command's temporary folder
+	plain   bool   // also run the plain BM25 baseline
+	misses  bool   // list the questions whose top Act is not first
+	topical bool   // run the topical set
+	titles  int    // run the Act titles as queries, this many (0: not)
+	// acronyms is a file of acronyms in common use asked with the titles
+	// ("": none).
+	acronyms string
+	modes    []string // relevance.ModeRestricted, ModeUnrestricted, ModeOwn
 }
 
 // evalTopical runs the topical set over an index of all of laws-canada:
@@ -73,6 +76,15 @@ func evalTopical(ctx context.Context, stdout io.Writer, o topicalOptions, opts s
 		tr, err := relevance.RunTitles(ctx, s, items)
 		if err != nil {
 			return err
+		}
+		if o.acronyms != "" {
+			acr, err := relevance.ReadAcronyms(o.acronyms)
+			if err != nil {
+				return fmt.Errorf("%w (run from the repository root, or give --acronyms)", err)
+			}
+			if err := tr.AddAcronyms(ctx, s, acr); err != nil {
+				return err
+			}
 		}
 		fmt.Fprintln(stdout)
 		tr.WriteTable(stdout)

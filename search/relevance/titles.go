@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -91,18 +93,21 @@ func TitleItems(ctx context.Context, s *search.Searcher, n int) ([]TitleItem, er
 // document among the first ten distinct documents, in the title's language
 // and, restricted to the other language, of its other version.
 type TitleReport struct {
-	N                       int
-	SameMRR, SameFirst      float64
-	CrossN                  int
-	CrossMRR, CrossFirst    float64
-	SameCeiling             float64
-	SameMisses, CrossMisses []string // queries whose document is not first
-	CiteN                   int      // items with a section, cited
-	CiteMRR, CiteFirst      float64  // the section among the first ten passages
-	CiteMisses              []string // citations whose section is not first
-	CodeN                   int      // items with a code, asked in their language
-	CodeMRR, CodeFirst      float64  // the document among the first ten
-	CodeMisses              []string // codes whose document is not first
+	N                        int
+	SameMRR, SameFirst       float64
+	CrossN                   int
+	CrossMRR, CrossFirst     float64
+	SameCeiling              float64
+	SameMisses, CrossMisses  []string // queries whose document is not first
+	CiteN                    int      // items with a section, cited
+	CiteMRR, CiteFirst       float64  // the section among the first ten passages
+	CiteMisses               []string // citations whose section is not first
+	CodeN                    int      // items with a code, asked in their language
+	CodeMRR, CodeFirst       float64  // the document among the first ten
+	CodeMisses               []string // codes whose document is not first
+	AcronymN                 int      // acronyms in common use (AddAcronyms)
+	AcronymMRR, AcronymFirst float64  // the document among the first ten
+	AcronymMisses            []string // acronyms whose document is not first
 }
 
 // RunTitles searches every item's title grouped by document: as is (the
@@ -166,6 +171,64 @@ func RunTitles(ctx context.Context, s *search.Searcher, items []TitleItem) (*Tit
 		r.CodeFirst /= float64(r.CodeN)
 	}
 	return r, nil
+}
+
+// AcronymItem is an acronym in common use for a document ("PIPEDA"), asked
+// alone: the document must come first.
+type AcronymItem struct {
+	Acronym string
+	Lang    string // the language of the title it abbreviates
+	Code    string // the document's code: its id ends with "<Lang>--<Code>"
+}
+
+// ReadAcronyms reads a file of acronyms: one "acronym<TAB>lang<TAB>code" a
+// line, "#" starting a comment line.
+func ReadAcronyms(path string) ([]AcronymItem, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("acronyms: %w", err)
+	}
+	var out []AcronymItem
+	for i, line := range strings.Split(string(b), "\n") {
+		if line = strings.TrimSpace(line); line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) != 3 || f[0] == "" || (f[1] != lang.English && f[1] != lang.French) || f[2] == "" {
+			return nil, fmt.Errorf("acronyms: %s:%d: want acronym, en or fr, and a code, separated by tabs", filepath.Base(path), i+1)
+		}
+		out = append(out, AcronymItem{Acronym: f[0], Lang: f[1], Code: f[2]})
+	}
+	return out, nil
+}
+
+// AddAcronyms asks each acronym of items alone, grouped by document, and
+// adds the rank of its document to r. An item whose document the index
+// lacks is an error.
+func (r *TitleReport) AddAcronyms(ctx context.Context, s *search.Searcher, items []AcronymItem) error {
+	docs := s.Documents()
+	for _, it := range items {
+		doc, key := "", it.Lang+"--"+it.Code
+		for _, d := range docs {
+			if d.ID == key || strings.HasSuffix(d.ID, "--"+key) {
+				doc = d.ID
+			}
+		}
+		if doc == "" {
+			return fmt.Errorf("acronyms: %s: no document %s in %s", it.Acronym, it.Code, it.Lang)
+		}
+		rank, err := docRank(ctx, s, it.Acronym, "", doc)
+		if err != nil {
+			return err
+		}
+		r.AcronymN++
+		tally(rank, &r.AcronymMRR, &r.AcronymFirst, &r.AcronymMisses, fmt.Sprintf("%q (%s) rank %d", it.Acronym, doc, rank))
+	}
+	if r.AcronymN > 0 {
+		r.AcronymMRR /= float64(r.AcronymN)
+		r.AcronymFirst /= float64(r.AcronymN)
+	}
+	return nil
 }
 
 // tally adds a rank (1-based; 0: not found) to a figure's sums: its
@@ -245,6 +308,10 @@ func (r *TitleReport) WriteTable(w io.Writer) {
 		fmt.Fprintf(w, "%-24s %4d  %6.3f  %8.3f\n", "the Act, by its code", r.CodeN, r.CodeMRR, r.CodeFirst)
 		fmt.Fprintln(w, "by its code: the chapter code alone (\"P-21\"), restricted to the Act's language")
 	}
+	if r.AcronymN > 0 {
+		fmt.Fprintf(w, "%-24s %4d  %6.3f  %8.3f\n", "the Act, by an acronym", r.AcronymN, r.AcronymMRR, r.AcronymFirst)
+		fmt.Fprintln(w, "by an acronym: acronyms in common use (\"PIPEDA\", \"LPRPDE\"; search/testdata/acronyms.tsv), alone")
+	}
 }
 
 // WriteMisses lists the titles whose Act (or other version) is not first.
@@ -260,5 +327,8 @@ func (r *TitleReport) WriteMisses(w io.Writer) {
 	}
 	for _, m := range r.CodeMisses {
 		fmt.Fprintln(w, "  code  ", m)
+	}
+	for _, m := range r.AcronymMisses {
+		fmt.Fprintln(w, "  acronym", m)
 	}
 }
