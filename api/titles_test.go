@@ -57,6 +57,9 @@ func TestSearchTitlesAndCitations(t *testing.T) {
 		// By a title's acronym (no passage holds the word).
 		{url.Values{"q": {"CSEA"}}, "en--C-35", "1 Short title"},
 		{url.Values{"q": {"lprp"}, "group": {"document"}}, "fr--P-21", "1 Titre abrégé"},
+		// A code among other words: their passages, the named Act's first.
+		{url.Values{"q": {"minister X-3"}}, "en--X-3", "2 Definitions"},
+		{url.Values{"q": {"X-4 minister"}, "group": {"section"}}, "en--X-4", "2 Definitions"},
 	}
 	for _, tt := range tests {
 		status, _, body := get(t, ts, "/api/v1/search?"+tt.params.Encode())

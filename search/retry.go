@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/vigie/vigie/lang"
 )
@@ -38,12 +39,16 @@ func (s *View) retrieve(ctx context.Context, q Query, r Request, after *cursor) 
 			return false
 		}
 		return !slices.ContainsFunc(q.Groups, func(g []Term) bool {
-			return slices.ContainsFunc(g, func(t Term) bool { return t.Entity != "" })
+			return slices.ContainsFunc(g, func(t Term) bool { return strings.EqualFold(t.Text, w) }) &&
+				slices.ContainsFunc(g, func(t Term) bool { return t.Entity != "" })
 		})
 	}
+	var scoped []string
 	if c := ti.cite(Parse(r.Query), prefer, unknown); c != nil {
 		q = c.rewrite(q)
 		named, section = c.docs, c.section
+	} else if docs, rest := ti.scope(q, unknown); docs != nil {
+		q, scoped = rest, docs
 	} else {
 		named = ti.named(q)
 	}
@@ -54,7 +59,7 @@ func (s *View) retrieve(ctx context.Context, q Query, r Request, after *cursor) 
 	if err != nil {
 		return nil, err
 	}
-	p.named = bonus
+	p.named = append(bonus, s.scopeBonus(p, scoped)...)
 	// The strict query's tree is built once: counted against the clause
 	// limit, then run.
 	strict := textQuery(p, false)

@@ -337,6 +337,38 @@ func (ti *titleIndex) withTwins(ids []string, prefer string) ([]string, string) 
 // holds ("GST") is a word, not an acronym, and neither is a name of the
 // gazetteer: the caller's unknown says so.
 
+// scope returns the documents that one word of q names by code or acronym
+// ("PIPEDA consent", "P-21 disclosure"), with their twins, and q without
+// that word, when q has other words to search for; nil and q otherwise.
+// The other words are then searched for, the named documents' passages
+// first (scopeBonus).
+func (ti *titleIndex) scope(q Query, unknown func(string) bool) ([]string, Query) {
+	if ti == nil || len(q.Groups) < 2 || len(ti.byCode)+len(ti.byAcronym) == 0 {
+		return nil, q
+	}
+	for i, g := range q.Groups {
+		if len(g) != 1 || g[0].Phrase || g[0].Prefix || g[0].Entity != "" {
+			continue
+		}
+		w := strings.TrimRight(g[0].Text, ",;:")
+		var docs []string
+		if codeShape.MatchString(w) {
+			if ids := ti.byCode[strings.ToUpper(w)]; len(ids) > 0 {
+				docs, _ = ti.withTwins(ids, "")
+			}
+		} else {
+			docs, _ = ti.acronym(w, "", unknown)
+		}
+		if len(docs) == 0 {
+			continue
+		}
+		rest := q
+		rest.Groups = slices.Delete(slices.Clone(q.Groups), i, i+1)
+		return docs, rest
+	}
+	return nil, q
+}
+
 // minAcronym is the fewest letters of an acronym.
 const minAcronym = 3
 
@@ -434,6 +466,25 @@ func (s *View) namedBonus(ctx context.Context, p plan, docs []string, section st
 		out = append(out, t)
 	}
 	return out, nil
+}
+
+// scopeBonus returns the bonus queries of the documents a word of p's
+// query names (scope): every passage of each, weighed boostTitleNamed
+// times what a match in the document's language weighs, over the query's
+// own matches.
+func (s *View) scopeBonus(p plan, docs []string) []query.Query {
+	ti := s.sn.titles.Load()
+	if ti == nil {
+		return nil
+	}
+	out := make([]query.Query, 0, len(docs))
+	for _, id := range docs {
+		t := bleve.NewTermQuery(id)
+		t.SetField(indexer.FieldDocID)
+		t.SetBoost(boostTitleNamed * p.weight(ti.langOf[id]))
+		out = append(out, t)
+	}
+	return out
 }
 
 // entryPassage returns the id of the passage of document id (in lg) a

@@ -158,6 +158,47 @@ func TestTitleIndexCite(t *testing.T) {
 	}
 }
 
+func TestTitleIndexScope(t *testing.T) {
+	gen := &indexer.Generation{
+		Manifest: &indexer.Manifest{Documents: []indexer.DocInfo{
+			{Document: indexer.Document{ID: "en--P-21", Lang: "en", Title: "Privacy Act"}},
+			{Document: indexer.Document{ID: "fr--P-21", Lang: "fr", Title: "Loi sur la protection des renseignements personnels"}},
+			{Document: indexer.Document{ID: "en--P-8.6", Lang: "en", Title: "Personal Information Protection and Electronic Documents Act"}},
+			{Document: indexer.Document{ID: "fr--P-8.6", Lang: "fr", Title: "Loi sur la protection des renseignements personnels et les documents électroniques"}},
+		}},
+		Twins: map[string]string{"en--P-8.6~aa": "fr--P-8.6~bb", "fr--P-8.6~bb": "en--P-8.6~aa"},
+	}
+	ti := newTitleIndex(gen)
+	unknown := func(w string) bool { return !strings.EqualFold(w, "privacy") }
+	for _, tt := range []struct {
+		query string
+		docs  []string
+		rest  string
+	}{
+		{"PIPEDA consent", []string{"en--P-8.6", "fr--P-8.6"}, "consent"},
+		{"valid consent pipeda", []string{"en--P-8.6", "fr--P-8.6"}, "valid consent"},
+		{"LPRPDE consentement", []string{"fr--P-8.6", "en--P-8.6"}, "consentement"},
+		{"P-21 disclosure", []string{"en--P-21", "fr--P-21"}, "disclosure"},
+		{"disclosure p-21, consent", []string{"en--P-21", "fr--P-21"}, "disclosure consent"},
+		// Nothing named: one word (a citation then), no code or acronym, an
+		// acronym of no title, OR, a prefix.
+		{"PIPEDA", nil, ""},
+		{"privacy consent", nil, ""},
+		{"ABCD consent", nil, ""},
+		{"PIPEDA OR consent", nil, ""},
+		{"PIPE* consent", nil, ""},
+	} {
+		docs, rest := ti.scope(Parse(tt.query), unknown)
+		var words []string
+		for _, g := range rest.Groups {
+			words = append(words, g[0].Text)
+		}
+		if !slices.Equal(docs, tt.docs) || (docs != nil && strings.Join(words, " ") != tt.rest) {
+			t.Errorf("scope(%q) = %v, searching %q; want %v, searching %q", tt.query, docs, words, tt.docs, tt.rest)
+		}
+	}
+}
+
 func TestAcronymsOf(t *testing.T) {
 	for _, tt := range []struct {
 		title, lang string
@@ -217,6 +258,12 @@ func TestSearchNamesTitle(t *testing.T) {
 		{"article 2 de la Loi sur la protection des renseignements personnels", "", "fr--P-21 2 Objet"},
 		// A section the Act lacks: the Act's entry.
 		{"Privacy Act s. 77", "", "en--P-21 1 Short title"},
+		// A code among other words: their passages, the named Act's first
+		// (alone, "minister" finds six equal Definitions, X-0's first).
+		{"X-3 minister", "", "en--X-3 2 Definitions"},
+		{"minister X-4", "", "en--X-4 2 Definitions"},
+		{"ministre X-4", "fr", "fr--X-4 2 Définitions"},
+		{"minister", "", "en--X-0 2 Definitions"},
 	} {
 		r := Request{Query: tt.query, Size: 5}
 		if tt.lang != "" {
