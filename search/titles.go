@@ -352,7 +352,7 @@ func (ti *titleIndex) scope(q Query, unknown func(string) bool) ([]string, Query
 		}
 		w := strings.TrimRight(g[0].Text, ",;:")
 		var docs []string
-		if codeShape.MatchString(w) {
+		if strings.ContainsRune(w, '-') && codeShape.MatchString(w) {
 			if ids := ti.byCode[strings.ToUpper(w)]; len(ids) > 0 {
 				docs, _ = ti.withTwins(ids, "")
 			}
