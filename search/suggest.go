@@ -2,6 +2,7 @@ package search
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -325,5 +326,47 @@ func (s *View) Suggest(text, lg string, n int) ([]Suggestion, error) {
 	if v == nil {
 		return []Suggestion{}, nil
 	}
-	return v.sugg.suggest(text, lg, n), nil
+	out := v.sugg.suggest(text, lg, n)
+	if named := s.namedTitles(v, strings.TrimSpace(text), lg); len(named) > 0 {
+		for _, sg := range out {
+			if !slices.ContainsFunc(named, func(t Suggestion) bool { return t.Text == sg.Text && t.Lang == sg.Lang }) {
+				named = append(named, sg)
+			}
+		}
+		out = named[:min(n, len(named))]
+	}
+	return out, nil
+}
+
+// namedTitles returns, as title completions, the titles of the documents
+// text names by code ("P-21") or acronym ("PIPEDA"), in lg ("" both): the
+// query it would run, offered first. None when text names none.
+func (s *View) namedTitles(v *vocabulary, text, lg string) []Suggestion {
+	ti := s.sn.titles.Load()
+	if ti == nil || text == "" {
+		return nil
+	}
+	var ids []string
+	if strings.ContainsRune(text, '-') && codeShape.MatchString(text) {
+		ids = ti.byCode[strings.ToUpper(text)]
+	} else {
+		ids, _ = ti.acronym(text, "", func(w string) bool {
+			if _, df := v.rare(w); df > 0 {
+				return false // a word
+			}
+			if g := s.sn.gaz; g != nil {
+				if _, ok := g.Lookup(w); ok {
+					return false // an actor or forum
+				}
+			}
+			return true
+		})
+	}
+	var out []Suggestion
+	for _, id := range ids {
+		if l := ti.langOf[id]; lg == "" || l == lg {
+			out = append(out, Suggestion{Text: ti.titleOf[id], Kind: SuggestTitle, Lang: l})
+		}
+	}
+	return out
 }

@@ -199,6 +199,54 @@ func TestTitleIndexScope(t *testing.T) {
 	}
 }
 
+// A code or an acronym typed in the search box completes to the title of
+// the document it names, offered first.
+func TestSuggestNamedTitles(t *testing.T) {
+	files := map[string]string{
+		"en/C-35.md": "# Communications Security Establishment Act\n\n## 1 Short title\n\nThis Act may be cited as the Communications Security Establishment Act.\n",
+		"fr/C-35.md": "# Loi sur le Centre de la sécurité des télécommunications\n\n## 1 Titre abrégé\n\nLoi sur le Centre de la sécurité des télécommunications.\n",
+		"en/X-1.md":  "# Fisheries Act\n\n## 1 Short title\n\nThis Act may be cited as the Fisheries Act.\n\n## 2 Fish\n\nThe fish of the sea.\n",
+		"en/S-1.md":  "# Safe Environment Act\n\n## 1 Short title\n\nThis Act may be cited as the Safe Environment Act.\n",
+	}
+	s := openCorpus(t, writeCorpus(t, files))
+	for _, tt := range []struct {
+		text, lang string
+		want       []string // the first suggestions, "lang:text"
+	}{
+		{"CSEA", "", []string{"en:Communications Security Establishment Act", "fr:Loi sur le Centre de la sécurité des télécommunications"}},
+		{"csea", "fr", []string{"fr:Loi sur le Centre de la sécurité des télécommunications"}},
+		{"C-35", "en", []string{"en:Communications Security Establishment Act"}},
+		{"x-1", "", []string{"en:Fisheries Act"}},
+	} {
+		got, err := s.Suggest(tt.text, tt.lang, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var first []string
+		for _, sg := range got[:min(len(tt.want), len(got))] {
+			if sg.Kind != SuggestTitle {
+				break
+			}
+			first = append(first, sg.Lang+":"+sg.Text)
+		}
+		if !slices.Equal(first, tt.want) {
+			t.Errorf("Suggest(%q, %q) = %v; want %q first", tt.text, tt.lang, got, tt.want)
+		}
+	}
+	// A word of the corpus is a word, not the acronym of the Safe
+	// Environment Act.
+	got, err := s.Suggest("sea", "", 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.ContainsFunc(got, func(sg Suggestion) bool { return sg.Text == "Safe Environment Act" }) {
+		t.Errorf("Suggest(sea) = %v: the word read as an acronym", got)
+	}
+	if got, _ := s.Suggest("SEA", "", 5); slices.ContainsFunc(got, func(sg Suggestion) bool { return sg.Text == "Safe Environment Act" }) {
+		t.Errorf("Suggest(SEA) = %v: the word read as an acronym", got)
+	}
+}
+
 func TestAcronymsOf(t *testing.T) {
 	for _, tt := range []struct {
 		title, lang string
