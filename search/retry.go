@@ -3,7 +3,6 @@ package search
 import (
 	"context"
 	"slices"
-	"strings"
 
 	"github.com/vigie/vigie/lang"
 )
@@ -29,20 +28,7 @@ func (s *View) retrieve(ctx context.Context, q Query, r Request, after *cursor) 
 		prefer = lgs[0]
 	}
 	v := s.sn.vocab.Load()
-	// A word that no passage holds and that names no actor or forum may
-	// be a title's acronym.
-	unknown := func(w string) bool {
-		if v == nil {
-			return false
-		}
-		if _, df := v.rare(w); df > 0 {
-			return false
-		}
-		return !slices.ContainsFunc(q.Groups, func(g []Term) bool {
-			return slices.ContainsFunc(g, func(t Term) bool { return strings.EqualFold(t.Text, w) }) &&
-				slices.ContainsFunc(g, func(t Term) bool { return t.Entity != "" })
-		})
-	}
+	unknown := s.acronymWord(v)
 	var scoped []string
 	if c := ti.cite(Parse(r.Query), prefer, unknown); c != nil {
 		q = c.rewrite(q)

@@ -346,22 +346,7 @@ func (s *View) namedTitles(v *vocabulary, text, lg string) []Suggestion {
 	if ti == nil || text == "" {
 		return nil
 	}
-	var ids []string
-	if strings.ContainsRune(text, '-') && codeShape.MatchString(text) {
-		ids = ti.byCode[strings.ToUpper(text)]
-	} else {
-		ids, _ = ti.acronym(text, "", func(w string) bool {
-			if _, df := v.rare(w); df > 0 {
-				return false // a word
-			}
-			if g := s.sn.gaz; g != nil {
-				if _, ok := g.Lookup(w); ok {
-					return false // an actor or forum
-				}
-			}
-			return true
-		})
-	}
+	ids := ti.namedBy(text, s.acronymWord(v))
 	var out []Suggestion
 	for _, id := range ids {
 		if l := ti.langOf[id]; lg == "" || l == lg {

@@ -335,7 +335,7 @@ func (ti *titleIndex) withTwins(ids []string, prefer string) ([]string, string) 
 // ("ATIA": Access to Information Act), of three letters or more. An acronym
 // two documents of one language share names none; a word some passage
 // holds ("GST") is a word, not an acronym, and neither is a name of the
-// gazetteer: the caller's unknown says so.
+// gazetteer: View.acronymWord says so.
 
 // scope returns the documents that one word of q names by code or acronym
 // ("PIPEDA consent", "P-21 disclosure"), with their twins, and q without
@@ -350,15 +350,7 @@ func (ti *titleIndex) scope(q Query, unknown func(string) bool) ([]string, Query
 		if len(g) != 1 || g[0].Phrase || g[0].Prefix || g[0].Entity != "" {
 			continue
 		}
-		w := strings.TrimRight(g[0].Text, ",;:")
-		var docs []string
-		if strings.ContainsRune(w, '-') && codeShape.MatchString(w) {
-			if ids := ti.byCode[strings.ToUpper(w)]; len(ids) > 0 {
-				docs, _ = ti.withTwins(ids, "")
-			}
-		} else {
-			docs, _ = ti.acronym(w, "", unknown)
-		}
+		docs := ti.namedBy(strings.TrimRight(g[0].Text, ",;:"), unknown)
 		if len(docs) == 0 {
 			continue
 		}
@@ -367,6 +359,42 @@ func (ti *titleIndex) scope(q Query, unknown func(string) bool) ([]string, Query
 		return docs, rest
 	}
 	return nil, q
+}
+
+// namedBy returns the documents one word names by code ("P-21") or
+// acronym ("PIPEDA": unknown must report it in no passage), with their
+// twins; nil when it names none.
+func (ti *titleIndex) namedBy(w string, unknown func(string) bool) []string {
+	if strings.ContainsRune(w, '-') && codeShape.MatchString(w) {
+		if ids := ti.byCode[strings.ToUpper(w)]; len(ids) > 0 {
+			docs, _ := ti.withTwins(ids, "")
+			return docs
+		}
+		return nil
+	}
+	docs, _ := ti.acronym(w, "", unknown)
+	return docs
+}
+
+// acronymWord returns the test a word passes to be read as an acronym
+// (titleIndex.acronym): no passage of v holds it and it names no actor or
+// forum of the gazetteer, as query expansion would find it ("GST" is a
+// word of the laws, "NATO" a forum).
+func (s *View) acronymWord(v *vocabulary) func(string) bool {
+	return func(w string) bool {
+		if v == nil {
+			return false
+		}
+		if _, df := v.rare(w); df > 0 {
+			return false
+		}
+		if g := s.sn.gaz; g != nil && plausibleName(w) {
+			if _, ok := g.Lookup(w); ok {
+				return false
+			}
+		}
+		return true
+	}
 }
 
 // minAcronym is the fewest letters of an acronym.
