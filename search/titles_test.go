@@ -10,22 +10,28 @@ import (
 	"github.com/vigie/vigie/indexer"
 )
 
-func TestTitleIndexNamed(t *testing.T) {
-	gen := &indexer.Generation{
-		Manifest: &indexer.Manifest{Documents: []indexer.DocInfo{
-			{Document: indexer.Document{ID: "en--P-21", Lang: "en", Title: "Privacy Act"}},
-			{Document: indexer.Document{ID: "fr--P-21", Lang: "fr", Title: "Loi sur la protection des renseignements personnels"}},
-			{Document: indexer.Document{ID: "en--E-14", Lang: "en", Title: "Excise Act"}},
-			{Document: indexer.Document{ID: "en--E-14.1", Lang: "en", Title: "Excise Act, 2001"}},
-			{Document: indexer.Document{ID: "fr--O-3.01", Lang: "fr", Title: "Loi sur les langues officielles"}},
-			{Document: indexer.Document{ID: "en--X", Lang: "en", Title: "Cybersecurity"}},
-		}},
-		Twins: map[string]string{
-			"en--P-21~aa": "fr--P-21~bb", "fr--P-21~bb": "en--P-21~aa",
-			"en--P-21~cc": "fr--P-21~dd",
-		},
+// titleIndexOf is the title index of a generation of docs and twins.
+func titleIndexOf(twins map[string]string, docs []indexer.Document) *titleIndex {
+	infos := make([]indexer.DocInfo, len(docs))
+	for i, d := range docs {
+		infos[i] = indexer.DocInfo{Document: d}
 	}
-	ti := newTitleIndex(gen)
+	return newTitleIndex(&indexer.Generation{Manifest: &indexer.Manifest{Documents: infos}, Twins: twins})
+}
+
+func TestTitleIndexNamed(t *testing.T) {
+	ti := titleIndexOf(map[string]string{
+		"en--P-21~aa": "fr--P-21~bb", "fr--P-21~bb": "en--P-21~aa",
+		"en--P-21~cc": "fr--P-21~dd",
+	},
+		[]indexer.Document{
+			{ID: "en--P-21", Lang: "en", Title: "Privacy Act"},
+			{ID: "fr--P-21", Lang: "fr", Title: "Loi sur la protection des renseignements personnels"},
+			{ID: "en--E-14", Lang: "en", Title: "Excise Act"},
+			{ID: "en--E-14.1", Lang: "en", Title: "Excise Act, 2001"},
+			{ID: "fr--O-3.01", Lang: "fr", Title: "Loi sur les langues officielles"},
+			{ID: "en--X", Lang: "en", Title: "Cybersecurity"},
+		})
 	tests := []struct {
 		query string
 		want  []string
@@ -58,21 +64,18 @@ func TestTitleIndexNamed(t *testing.T) {
 }
 
 func TestTitleIndexCite(t *testing.T) {
-	gen := &indexer.Generation{
-		Manifest: &indexer.Manifest{Documents: []indexer.DocInfo{
-			{Document: indexer.Document{ID: "en--P-21", Lang: "en", Title: "Privacy Act"}},
-			{Document: indexer.Document{ID: "fr--P-21", Lang: "fr", Title: "Loi sur la protection des renseignements personnels"}},
-			{Document: indexer.Document{ID: "en--E-14.1", Lang: "en", Title: "Excise Act, 2001"}},
-			{Document: indexer.Document{ID: "en--P-8.6", Lang: "en", Title: "Personal Information Protection and Electronic Documents Act"}},
-			{Document: indexer.Document{ID: "fr--P-8.6", Lang: "fr", Title: "Loi sur la protection des renseignements personnels et les documents électroniques"}},
-			{Document: indexer.Document{ID: "en--G-1", Lang: "en", Title: "Goods and Services Tax Act"}},
-			{Document: indexer.Document{ID: "en--C-1", Lang: "en", Title: "Canada Pension Act"}},
-			{Document: indexer.Document{ID: "en--C-2", Lang: "en", Title: "Canadian Payments Act"}},
-		}},
-		Twins: map[string]string{"en--P-21~aa": "fr--P-21~bb", "fr--P-21~bb": "en--P-21~aa",
-			"en--P-8.6~aa": "fr--P-8.6~bb", "fr--P-8.6~bb": "en--P-8.6~aa"},
-	}
-	ti := newTitleIndex(gen)
+	ti := titleIndexOf(map[string]string{"en--P-21~aa": "fr--P-21~bb", "fr--P-21~bb": "en--P-21~aa",
+		"en--P-8.6~aa": "fr--P-8.6~bb", "fr--P-8.6~bb": "en--P-8.6~aa"},
+		[]indexer.Document{
+			{ID: "en--P-21", Lang: "en", Title: "Privacy Act"},
+			{ID: "fr--P-21", Lang: "fr", Title: "Loi sur la protection des renseignements personnels"},
+			{ID: "en--E-14.1", Lang: "en", Title: "Excise Act, 2001"},
+			{ID: "en--P-8.6", Lang: "en", Title: "Personal Information Protection and Electronic Documents Act"},
+			{ID: "fr--P-8.6", Lang: "fr", Title: "Loi sur la protection des renseignements personnels et les documents électroniques"},
+			{ID: "en--G-1", Lang: "en", Title: "Goods and Services Tax Act"},
+			{ID: "en--C-1", Lang: "en", Title: "Canada Pension Act"},
+			{ID: "en--C-2", Lang: "en", Title: "Canadian Payments Act"},
+		})
 	// Words of the passages ("gst" is one), as the vocabulary knows them.
 	unknown := func(w string) bool { return !strings.EqualFold(w, "gst") }
 	tests := []struct {
@@ -159,16 +162,13 @@ func TestTitleIndexCite(t *testing.T) {
 }
 
 func TestTitleIndexScope(t *testing.T) {
-	gen := &indexer.Generation{
-		Manifest: &indexer.Manifest{Documents: []indexer.DocInfo{
-			{Document: indexer.Document{ID: "en--P-21", Lang: "en", Title: "Privacy Act"}},
-			{Document: indexer.Document{ID: "fr--P-21", Lang: "fr", Title: "Loi sur la protection des renseignements personnels"}},
-			{Document: indexer.Document{ID: "en--P-8.6", Lang: "en", Title: "Personal Information Protection and Electronic Documents Act"}},
-			{Document: indexer.Document{ID: "fr--P-8.6", Lang: "fr", Title: "Loi sur la protection des renseignements personnels et les documents électroniques"}},
-		}},
-		Twins: map[string]string{"en--P-8.6~aa": "fr--P-8.6~bb", "fr--P-8.6~bb": "en--P-8.6~aa"},
-	}
-	ti := newTitleIndex(gen)
+	ti := titleIndexOf(map[string]string{"en--P-8.6~aa": "fr--P-8.6~bb", "fr--P-8.6~bb": "en--P-8.6~aa"},
+		[]indexer.Document{
+			{ID: "en--P-21", Lang: "en", Title: "Privacy Act"},
+			{ID: "fr--P-21", Lang: "fr", Title: "Loi sur la protection des renseignements personnels"},
+			{ID: "en--P-8.6", Lang: "en", Title: "Personal Information Protection and Electronic Documents Act"},
+			{ID: "fr--P-8.6", Lang: "fr", Title: "Loi sur la protection des renseignements personnels et les documents électroniques"},
+		})
 	unknown := func(w string) bool { return !strings.EqualFold(w, "privacy") }
 	for _, tt := range []struct {
 		query string
