@@ -2,40 +2,18 @@ package api
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/url"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/vigie/vigie/entity"
+	"github.com/vigie/vigie/internal/testutil"
 	"github.com/vigie/vigie/search"
 )
 
 // A reader who types an Act's title, chapter code or acronym, or cites one of its sections, gets
 // the Act (the section) first, in the language asked for, grouped or not.
 func TestSearchTitlesAndCitations(t *testing.T) {
-	dir := t.TempDir()
-	files := map[string]string{
-		"en/P-21.md": "# Privacy Act\n\n## 1 Short title\n\nThis Act may be cited as the Privacy Act.\n\n" +
-			"## 2 Purpose\n\nThe purpose of this Act is to extend the laws of Canada that protect the privacy of individuals.\n",
-		"fr/P-21.md": "# Loi sur la protection des renseignements personnels\n\n## 1 Titre abrégé\n\nLoi sur la protection des renseignements personnels.\n\n" +
-			"## 2 Objet\n\nLa présente loi a pour objet de compléter la législation canadienne en matière de protection des renseignements personnels.\n",
-		"en/C-35.md": "# Communications Security Establishment Act\n\n## 1 Short title\n\nThis Act may be cited as the Communications Security Establishment Act.\n\n" +
-			"## 58 Privacy Act\n\nThe schedule to the Privacy Act is amended by adding, under the heading Other Government Institutions, the Communications Security Establishment.\n",
-	}
-	for i, subject := range []string{"Fisheries", "Aeronautics", "Bank", "Excise", "Copyright", "Patent"} {
-		files[fmt.Sprintf("en/X-%d.md", i)] = fmt.Sprintf("# %s Act\n\n## 1 Short title\n\nThis Act may be cited as the %s Act.\n\n## 2 Definitions\n\nIn this Act, the Minister means the Minister of %s.\n", subject, subject, subject)
-	}
-	for name, text := range files {
-		path := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := testutil.WriteCorpus(t, testutil.Acts())
 	g := entity.Default()
 	ts, _ := serveCorpus(t, dir, g, search.Options{Gazetteer: g}, Options{})
 	tests := []struct {

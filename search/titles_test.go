@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/vigie/vigie/indexer"
+	"github.com/vigie/vigie/internal/testutil"
 )
 
 // titleIndexOf is the title index of a generation of docs and twins.
@@ -273,23 +274,7 @@ func TestAcronymsOf(t *testing.T) {
 // section is headed by the title, in the Act's language and, through its
 // twin, in the other.
 func TestSearchNamesTitle(t *testing.T) {
-	files := map[string]string{
-		"en/P-21.md": "# Privacy Act\n\n## 1 Short title\n\nThis Act may be cited as the Privacy Act.\n\n" +
-			"## 2 Purpose\n\nThe purpose of this Act is to extend the laws of Canada that protect the privacy of individuals.\n",
-		"fr/P-21.md": "# Loi sur la protection des renseignements personnels\n\n## 1 Titre abrégé\n\nLoi sur la protection des renseignements personnels.\n\n" +
-			"## 2 Objet\n\nLa présente loi a pour objet de compléter la législation canadienne en matière de protection des renseignements personnels.\n",
-		"en/C-35.md": "# Communications Security Establishment Act\n\n## 1 Short title\n\nThis Act may be cited as the Communications Security Establishment Act.\n\n" +
-			"## 58 Privacy Act\n\nThe schedule to the Privacy Act is amended by adding, under the heading Other Government Institutions, the Communications Security Establishment.\n",
-		"fr/C-35.md": "# Loi sur le Centre de la sécurité des télécommunications\n\n## 1 Titre abrégé\n\nLoi sur le Centre de la sécurité des télécommunications.\n\n" +
-			"## 58 Loi sur la protection des renseignements personnels\n\nL'annexe de la Loi sur la protection des renseignements personnels est modifiée par adjonction du Centre.\n",
-	}
-	// Other Acts, as in a corpus of laws: the Privacy Act is one among many.
-	for i, subject := range []string{"Fisheries", "Aeronautics", "Bank", "Excise", "Copyright", "Patent"} {
-		n := fmt.Sprintf("X-%d", i)
-		files["en/"+n+".md"] = fmt.Sprintf("# %s Act\n\n## 1 Short title\n\nThis Act may be cited as the %s Act.\n\n## 2 Definitions\n\nIn this Act, the Minister means the Minister of %s.\n", subject, subject, subject)
-		files["fr/"+n+".md"] = fmt.Sprintf("# Loi sur %s\n\n## 1 Titre abrégé\n\nLoi sur %s.\n\n## 2 Définitions\n\nDans la présente loi, le ministre est le ministre de %s.\n", subject, subject, subject)
-	}
-	s := openCorpus(t, writeCorpus(t, files))
+	s := openCorpus(t, testutil.WriteCorpus(t, testutil.Acts()))
 	if len(s.live.gen.Twins) == 0 {
 		t.Fatal("no twins aligned: the test needs them")
 	}
